@@ -1,0 +1,305 @@
+// Package bot is everything that talks to Telegram: the update loop, the
+// handlers for residents, the Vietnamese texts and the replies.
+package bot
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"sync"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/loaphuong/loaphuong/store"
+)
+
+// State keys the bot keeps in the store.
+const (
+	stateOffset   = "telegram.update_offset"
+	stateUsername = "telegram.username"
+)
+
+// Config is what a Bot needs.
+type Config struct {
+	API    API
+	Store  *store.DB
+	Logger *slog.Logger
+
+	// Workers is how many updates are handled at once (default 16). Updates
+	// of one chat are always handled in order.
+	Workers int
+	// PollTimeout is the long-poll timeout of getUpdates (default 30s).
+	PollTimeout time.Duration
+	// ShutdownGrace is how long updates already received may take to finish
+	// once Run's context is cancelled (default 3s).
+	ShutdownGrace time.Duration
+	// Flood limits each user: Burst actions at once, then one per FloodEvery.
+	FloodBurst int
+	FloodEvery time.Duration
+}
+
+// Bot is the Telegram side of Loa Phường.
+type Bot struct {
+	api   API
+	db    *store.DB
+	log   *slog.Logger
+	cfg   Config
+	flood *floodGuard
+
+	mu       sync.RWMutex
+	username string // the bot's @username, to tell commands meant for it
+}
+
+// New returns a bot; it does nothing until Run.
+func New(cfg Config) *Bot {
+	if cfg.Workers <= 0 {
+		cfg.Workers = 16
+	}
+	if cfg.PollTimeout <= 0 {
+		cfg.PollTimeout = 30 * time.Second
+	}
+	if cfg.ShutdownGrace <= 0 {
+		cfg.ShutdownGrace = 3 * time.Second
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.FloodBurst <= 0 {
+		cfg.FloodBurst = 12
+	}
+	if cfg.FloodEvery <= 0 {
+		cfg.FloodEvery = time.Second
+	}
+	return &Bot{
+		api:   cfg.API,
+		db:    cfg.Store,
+		log:   cfg.Logger,
+		cfg:   cfg,
+		flood: newFloodGuard(cfg.FloodBurst, cfg.FloodEvery),
+	}
+}
+
+// Username returns the bot's @username as Telegram last told it.
+func (b *Bot) Username() string {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	return b.username
+}
+
+// Start introduces the bot to Telegram: who it is, its commands, and that
+// updates come by polling. It retries until Telegram answers or ctx ends.
+func (b *Bot) Start(ctx context.Context) error {
+	var me tgbotapi.User
+	err := b.retry(ctx, "getMe", func() (err error) {
+		me, err = b.api.GetMe(ctx)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	b.mu.Lock()
+	b.username = me.UserName
+	b.mu.Unlock()
+	if err := b.db.SetState(ctx, stateUsername, me.UserName); err != nil {
+		return err
+	}
+	b.log.Info("connected to Telegram", "bot", me.UserName)
+
+	if err := b.retry(ctx, "deleteWebhook", func() error {
+		_, err := b.api.Request(ctx, tgbotapi.DeleteWebhookConfig{})
+		return err
+	}); err != nil {
+		return err
+	}
+	return b.retry(ctx, "setMyCommands", func() error {
+		_, err := b.api.Request(ctx, tgbotapi.NewSetMyCommands(commands...))
+		return err
+	})
+}
+
+// commands is the menu Telegram shows; names are latin, descriptions Vietnamese.
+var commands = []tgbotapi.BotCommand{
+	{Command: "start", Description: "Chọn phường, khu phố để nhận tin"},
+	{Command: "mine", Description: "Xem và sửa các khu vực đang nhận tin"},
+	{Command: "stop", Description: "Ngừng nhận mọi tin"},
+	{Command: "help", Description: "Hướng dẫn sử dụng"},
+}
+
+// Run starts the bot and handles updates by long polling until ctx is
+// cancelled. The offset is stored only once the updates before it have been
+// handled, so a restart neither loses nor repeats an update.
+func (b *Bot) Run(ctx context.Context) error {
+	if err := b.Start(ctx); err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
+		return err
+	}
+	offset, err := b.loadOffset(ctx)
+	if err != nil {
+		return err
+	}
+	// Updates already received are finished after a stop, within a grace period.
+	hctx, hcancel := context.WithCancel(context.WithoutCancel(ctx))
+	defer hcancel()
+	stop := context.AfterFunc(ctx, func() { time.AfterFunc(b.cfg.ShutdownGrace, hcancel) })
+	defer stop()
+
+	backoff := newBackoff()
+	for ctx.Err() == nil {
+		updates, err := b.api.GetUpdates(ctx, tgbotapi.UpdateConfig{
+			Offset:  offset,
+			Limit:   100,
+			Timeout: int(b.cfg.PollTimeout / time.Second),
+		})
+		if err != nil {
+			if ctx.Err() != nil {
+				break
+			}
+			if err := b.pollFailed(ctx, err, backoff); err != nil {
+				return err
+			}
+			continue
+		}
+		backoff.reset()
+		if len(updates) == 0 {
+			continue
+		}
+		next := b.handleBatch(hctx, updates)
+		if next > offset {
+			offset = next
+			if err := b.db.SetState(hctx, stateOffset, strconv.Itoa(offset)); err != nil {
+				return fmt.Errorf("store update offset: %w", err)
+			}
+		}
+	}
+	b.log.Info("update loop stopped", "offset", offset)
+	return nil
+}
+
+// pollFailed waits as long as the failure calls for, or returns the error
+// when waiting will not help.
+func (b *Bot) pollFailed(ctx context.Context, err error, bo *backoff) error {
+	f, retryAfter, _ := classify(err)
+	wait := bo.next()
+	switch f {
+	case failFatal:
+		return fmt.Errorf("telegram refused the bot (check the token and the API URL): %w", err)
+	case failRetryAfter:
+		wait = retryAfter
+	}
+	b.log.Warn("getUpdates failed", "err", err, "retry_in", wait)
+	return sleep(ctx, wait)
+}
+
+func (b *Bot) loadOffset(ctx context.Context) (int, error) {
+	v, ok, err := b.db.State(ctx, stateOffset)
+	if err != nil || !ok {
+		return 0, err
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return 0, fmt.Errorf("stored update offset %q: %w", v, err)
+	}
+	return n, nil
+}
+
+// handleBatch handles updates concurrently, one goroutine per chat so that
+// a chat's updates keep their order, and returns the offset to confirm: one
+// past the last update of the unbroken run of handled ones.
+func (b *Bot) handleBatch(ctx context.Context, updates []tgbotapi.Update) int {
+	done := make([]bool, len(updates))
+	byChat := map[int64][]int{}
+	var order []int64
+	converted := make([]update, len(updates))
+	for i, tu := range updates {
+		u := convert(tu)
+		converted[i] = u
+		if _, ok := byChat[u.ChatID]; !ok {
+			order = append(order, u.ChatID)
+		}
+		byChat[u.ChatID] = append(byChat[u.ChatID], i)
+	}
+	sem := make(chan struct{}, b.cfg.Workers)
+	var wg sync.WaitGroup
+	for _, chat := range order {
+		idx := byChat[chat]
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			for _, i := range idx {
+				if ctx.Err() != nil {
+					return
+				}
+				b.handle(ctx, converted[i])
+				done[i] = true
+			}
+		}()
+	}
+	wg.Wait()
+	next := updates[0].UpdateID
+	for i, ok := range done {
+		if !ok {
+			break
+		}
+		next = updates[i].UpdateID + 1
+	}
+	return next
+}
+
+// retry calls f until it succeeds, waiting between attempts as the failure
+// calls for; a fatal failure or the end of ctx stops it.
+func (b *Bot) retry(ctx context.Context, what string, f func() error) error {
+	bo := newBackoff()
+	for {
+		err := f()
+		if err == nil {
+			return nil
+		}
+		class, retryAfter, _ := classify(err)
+		if class == failFatal {
+			return fmt.Errorf("%s: telegram refused the bot (check the token and the API URL): %w", what, err)
+		}
+		wait := bo.next()
+		if class == failRetryAfter {
+			wait = retryAfter
+		}
+		b.log.Warn("telegram call failed", "call", what, "err", err, "retry_in", wait)
+		if err := sleep(ctx, wait); err != nil {
+			return err
+		}
+	}
+}
+
+// backoff doubles a delay from 500ms up to 30s.
+type backoff struct{ d time.Duration }
+
+func newBackoff() *backoff { return &backoff{} }
+
+func (b *backoff) reset() { b.d = 0 }
+
+func (b *backoff) next() time.Duration {
+	switch {
+	case b.d == 0:
+		b.d = 500 * time.Millisecond
+	case b.d < 30*time.Second:
+		b.d *= 2
+	}
+	return min(b.d, 30*time.Second)
+}
+
+// sleep waits d or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+

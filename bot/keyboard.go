@@ -1,0 +1,80 @@
+package bot
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+)
+
+// Callback data is "action:arg:arg", kept short: Telegram allows 64 bytes.
+// Areas are named by id, not code, because a code alone may fill 64 bytes.
+// The data comes back from the client and may be forged, so every handler
+// checks what it names.
+const (
+	cbNav    = "nav"  // nav:AREA:PAGE  show an area's children (AREA 0: the top)
+	cbSub    = "sub"  // sub:AREA       subscribe
+	cbUndo   = "undo" // undo:AREA      undo a subscription just made
+	cbMore   = "more" // more           choose another area
+	cbMine   = "mine" // mine           the list of subscriptions
+	cbRemove = "rm"   // rm:AREA        unsubscribe from the list
+	cbTopics = "tp"   // tp:AREA        the topics of a subscription
+	cbToggle = "tg"   // tg:AREA:BIT    switch one topic on or off
+)
+
+// pageSize is how many child areas one page of buttons shows.
+const pageSize = 8
+
+// data builds callback data.
+func data(action string, args ...int64) string {
+	var b strings.Builder
+	b.WriteString(action)
+	for _, a := range args {
+		b.WriteByte(':')
+		b.WriteString(strconv.FormatInt(a, 10))
+	}
+	return b.String()
+}
+
+// parseData splits callback data into its action and numeric arguments; ok
+// is false when it is not data this bot made.
+func parseData(s string, want int) (action string, args []int64, ok bool) {
+	parts := strings.Split(s, ":")
+	if len(parts)-1 != want {
+		return parts[0], nil, false
+	}
+	for _, p := range parts[1:] {
+		n, err := strconv.ParseInt(p, 10, 64)
+		if err != nil || n < 0 {
+			return parts[0], nil, false
+		}
+		args = append(args, n)
+	}
+	return parts[0], args, true
+}
+
+// keyboard collects rows of inline buttons.
+type keyboard struct{ rows [][]tgbotapi.InlineKeyboardButton }
+
+func (k *keyboard) row(buttons ...tgbotapi.InlineKeyboardButton) {
+	if len(buttons) > 0 {
+		k.rows = append(k.rows, buttons)
+	}
+}
+
+// markup returns the keyboard to send, or nil when it has no buttons.
+func (k *keyboard) markup() *tgbotapi.InlineKeyboardMarkup {
+	if len(k.rows) == 0 {
+		return nil
+	}
+	return &tgbotapi.InlineKeyboardMarkup{InlineKeyboard: k.rows}
+}
+
+func button(text, data string) tgbotapi.InlineKeyboardButton {
+	return tgbotapi.NewInlineKeyboardButtonData(text, data)
+}
+
+func buttonf(format, name, data string) tgbotapi.InlineKeyboardButton {
+	return button(fmt.Sprintf(format, name), data)
+}

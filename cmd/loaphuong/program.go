@@ -1,0 +1,132 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+)
+
+// Main is the program, as a value: end-to-end tests run it in-process with
+// their own arguments, environment and output.
+type Main struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	// Getenv reads the environment (os.Getenv by default).
+	Getenv func(string) string
+}
+
+// NewMain returns a Main wired to the process's standard streams.
+func NewMain() *Main {
+	return &Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
+}
+
+// usageError is a mistake in how the program was called (exit code 2).
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error {
+	return &usageError{msg: fmt.Sprintf(format, args...)}
+}
+
+const usage = `Loa Phường: the ward loudspeaker on Telegram.
+
+Usage:
+  loaphuong serve [flags]          run the bot (long polling)
+  loaphuong areas import FILE      import areas from a CSV file
+  loaphuong areas list             list the areas
+  loaphuong help                   show this help
+
+Every command takes --db (LOAPHUONG_DB, default loaphuong.db).
+Run "loaphuong COMMAND --help" for the flags of a command.
+`
+
+// Run runs the command named by args and returns when it is done; serve
+// runs until ctx is cancelled.
+func (m *Main) Run(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		fmt.Fprint(m.Stderr, usage)
+		return usagef("no command given")
+	}
+	cmd, rest := args[0], args[1:]
+	var err error
+	switch cmd {
+	case "serve":
+		err = m.serve(ctx, rest)
+	case "areas":
+		err = m.areas(ctx, rest)
+	case "help", "-h", "--help", "-help":
+		fmt.Fprint(m.Stdout, usage)
+		return nil
+	default:
+		fmt.Fprint(m.Stderr, usage)
+		return usagef("unknown command %q", cmd)
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	return err
+}
+
+// flagSet returns a flag set for a command that prints its usage to Stderr
+// and reports errors instead of exiting.
+func (m *Main) flagSet(name, summary string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(m.Stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(m.Stderr, "Usage: loaphuong %s\n\n%s\n\nFlags:\n", name, summary)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parse parses flags, turning a bad flag into a usage error.
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usagef("%s: %v", fs.Name(), err)
+	}
+	return nil
+}
+
+// env returns the environment variable name, or def when it is unset.
+func (m *Main) env(name, def string) string {
+	if v := strings.TrimSpace(m.Getenv(name)); v != "" {
+		return v
+	}
+	return def
+}
+
+// dbFlag adds --db to a flag set.
+func (m *Main) dbFlag(fs *flag.FlagSet) *string {
+	return fs.String("db", m.env("LOAPHUONG_DB", "loaphuong.db"), "SQLite database file (LOAPHUONG_DB)")
+}
+
+// logger returns the program's logger, which removes secrets from every
+// line it writes.
+func (m *Main) logger(secrets ...string) *slog.Logger {
+	h := slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})
+	return slog.New(newRedactHandler(h, secrets...))
+}
+
+// ExitCode is the process exit code for an error Run returned: 0 for none,
+// 2 for a mistake in how the program was called, 1 for anything else.
+func ExitCode(err error) int {
+	var u *usageError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &u):
+		return 2
+	default:
+		return 1
+	}
+}
