@@ -4,15 +4,17 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
-	main "github.com/loaphuong/loaphuong/cmd/loaphuong"
 	"github.com/loaphuong/loaphuong/bot/telegramtest"
+	main "github.com/loaphuong/loaphuong/cmd/loaphuong"
 	"github.com/loaphuong/loaphuong/store"
 )
 
@@ -291,5 +293,61 @@ func TestAreasImportRejectsBadCSV(t *testing.T) {
 	}
 	if _, _, err := run(t, nil, "areas", "import", "--db", db, filepath.Join(dir, "missing.csv")); err == nil {
 		t.Fatal("a missing file imported")
+	}
+}
+
+// TestBinarySignals builds the real binary (CGO_ENABLED=0) and checks its
+// exit codes and that SIGTERM and SIGINT stop it within a few seconds.
+func TestBinarySignals(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := filepath.Join(t.TempDir(), "loaphuong")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+
+	// No token: one clear line, exit code 2.
+	cmd := exec.Command(bin, "serve", "--db", filepath.Join(t.TempDir(), "x.db"))
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH")}
+	out, err := cmd.CombinedOutput()
+	if cmd.ProcessState.ExitCode() != 2 || strings.Count(strings.TrimSpace(string(out)), "\n") != 0 ||
+		!strings.Contains(string(out), "TELEGRAM_BOT_TOKEN") {
+		t.Fatalf("without a token: exit %d, output %q (%v)", cmd.ProcessState.ExitCode(), out, err)
+	}
+
+	for _, sig := range []os.Signal{syscall.SIGTERM, syscall.SIGINT} {
+		srv := telegramtest.NewServer(telegramtest.Options{Token: token})
+		cmd := exec.Command(bin, "serve")
+		cmd.Env = []string{"TELEGRAM_BOT_TOKEN=" + token, "TELEGRAM_API_URL=" + srv.URL, "LOAPHUONG_DB=" + filepath.Join(t.TempDir(), "x.db")}
+		var logs syncBuffer
+		cmd.Stderr = &logs
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		// Started and talking to Telegram: then the signal.
+		waitFor(t, srv, func() bool { return srv.Count("setMyCommands") > 0 })
+		start := time.Now()
+		if err := cmd.Process.Signal(sig); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("%v: exit %v\n%s", sig, err, logs.String())
+			}
+			t.Logf("%v: stopped in %v", sig, time.Since(start).Round(time.Millisecond))
+		case <-time.After(5 * time.Second):
+			cmd.Process.Kill()
+			t.Errorf("%v: still running after 5s", sig)
+		}
+		if strings.Contains(logs.String(), token) {
+			t.Errorf("token in logs")
+		}
+		srv.Close()
 	}
 }
