@@ -7,16 +7,7 @@ import (
 
 // sendMessage posts a text message.
 func (s *Server) sendMessage(c *call) answer {
-	text, ents, desc := formatText(c.p.Get("text"), c.p.Get("parse_mode"))
-	switch {
-	case desc != "":
-		return failure(http.StatusBadRequest, desc)
-	case text == "":
-		return failure(http.StatusBadRequest, descTextEmpty)
-	case utf16Len(text) > maxTextUnits:
-		return failure(http.StatusBadRequest, descTooLong)
-	}
-	kb, desc := parseKeyboard(c.p.Get("reply_markup"))
+	text, ents, kb, desc := textParams(c)
 	if desc != "" {
 		return failure(http.StatusBadRequest, desc)
 	}
@@ -25,6 +16,22 @@ func (s *Server) sendMessage(c *call) answer {
 		m.raw = m.text // one string, not two
 	}
 	return okResult(s.postMessage(c.chatID, m))
+}
+
+// textParams reads and checks the text, parse mode and keyboard of a send
+// or an edit; desc is the error description when they are not acceptable.
+func textParams(c *call) (text string, ents []entity, kb [][]kbButton, desc string) {
+	text, ents, desc = formatText(c.p.Get("text"), c.p.Get("parse_mode"))
+	switch {
+	case desc != "":
+		return "", nil, nil, desc
+	case text == "":
+		return "", nil, nil, descTextEmpty
+	case utf16Len(text) > maxTextUnits:
+		return "", nil, nil, descTooLong
+	}
+	kb, desc = parseKeyboard(c.p.Get("reply_markup"))
+	return text, ents, kb, desc
 }
 
 // editable finds the bot's message an edit names, or the answer explaining why not.
@@ -57,16 +64,7 @@ func (s *Server) editable(c *call, notFound string) (*chatState, *storedMsg, ans
 // editMessageText replaces a text message's text and keyboard; like Telegram, an edit
 // without reply_markup removes the keyboard.
 func (s *Server) editMessageText(c *call) answer {
-	text, ents, desc := formatText(c.p.Get("text"), c.p.Get("parse_mode"))
-	switch {
-	case desc != "":
-		return failure(http.StatusBadRequest, desc)
-	case text == "":
-		return failure(http.StatusBadRequest, descTextEmpty)
-	case utf16Len(text) > maxTextUnits:
-		return failure(http.StatusBadRequest, descTooLong)
-	}
-	kb, desc := parseKeyboard(c.p.Get("reply_markup"))
+	text, ents, kb, desc := textParams(c)
 	if desc != "" {
 		return failure(http.StatusBadRequest, desc)
 	}
