@@ -14,15 +14,15 @@ type failure int
 
 // The classes of failure.
 const (
-	failNone       failure = iota
-	failRetryAfter         // 429: wait retry_after, then retry
-	failBlocked            // 403: the chat cannot be reached any more
-	failMigrated           // 400 with migrate_to_chat_id: resend to the new id
-	failChatGone           // 400 chat not found: treat as inactive
-	failBadRequest         // other 400s: give up on this message, keep the reason
-	failTransient          // 5xx, timeouts, connection errors: retry with backoff
-	failFatal              // 401, 404: the token or the URL is wrong; retrying will not help
-	failNotModified        // 400 message is not modified: nothing to do
+	failNone        failure = iota
+	failRetryAfter          // 429: wait retry_after, then retry
+	failBlocked             // 403: the chat cannot be reached any more
+	failMigrated            // 400 with migrate_to_chat_id: resend to the new id
+	failChatGone            // 400 chat not found: treat as inactive
+	failBadRequest          // other 400s: give up on this message, keep the reason
+	failTransient           // 5xx, timeouts, connection errors: retry with backoff
+	failFatal               // 401, 404: the token or the URL is wrong; retrying will not help
+	failNotModified         // 400 message is not modified: nothing to do
 )
 
 // classify sorts err into a failure class, with the retry delay of a 429 and

@@ -55,7 +55,9 @@ func parseData(s string, want int) (action string, args []int64, ok bool) {
 }
 
 // keyboard collects rows of inline buttons.
-type keyboard struct{ rows [][]tgbotapi.InlineKeyboardButton }
+type keyboard struct {
+	rows [][]tgbotapi.InlineKeyboardButton
+}
 
 func (k *keyboard) row(buttons ...tgbotapi.InlineKeyboardButton) {
 	if len(buttons) > 0 {
