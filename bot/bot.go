@@ -137,7 +137,8 @@ func (b *Bot) Run(ctx context.Context) error {
 		}
 		return err
 	}
-	offset, err := b.loadOffset(ctx)
+	// Read without ctx: a stop that lands here is a clean stop, not a failure.
+	offset, err := b.loadOffset(context.WithoutCancel(ctx))
 	if err != nil {
 		return err
 	}
