@@ -101,14 +101,14 @@ func (b *Bot) onText(ctx context.Context, u update) error {
 	if u.Mention != "" && !strings.EqualFold(u.Mention, b.Username()) {
 		return nil // addressed to another bot
 	}
-	known := map[string]bool{"start": true, "help": true, "mine": true, "stop": true}
-	if !known[u.Command] && !u.private() && u.Mention == "" {
+	known := isCommand(u.Command)
+	if !known && !u.private() && u.Mention == "" {
 		return nil // a command for some other bot in the group
 	}
 	if !b.allowed(ctx, u) {
 		return nil
 	}
-	if !known[u.Command] {
+	if !known {
 		_, err := b.send(ctx, u.ChatID, txtUnknownCommand(u.Command), nil)
 		return err
 	}
@@ -143,6 +143,16 @@ func (b *Bot) onText(ctx context.Context, u update) error {
 	default: // stop
 		return b.stop(ctx, u)
 	}
+}
+
+// isCommand says whether name is one of the bot's commands.
+func isCommand(name string) bool {
+	for _, c := range commands {
+		if c.Command == name {
+			return true
+		}
+	}
+	return false
 }
 
 // onCallback handles a button press and always answers it, so the
