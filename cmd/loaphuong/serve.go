@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"net/http"
-	"time"
 
 	"github.com/loaphuong/loaphuong/bot"
 	"github.com/loaphuong/loaphuong/store"
@@ -33,7 +31,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	}
 	defer db.Close()
 
-	client := bot.NewClient(*token, *apiURL, &http.Client{Timeout: 90 * time.Second})
+	client := bot.NewClient(*token, *apiURL, nil)
 	b := bot.New(bot.Config{API: client, Store: db, Logger: log})
 	log.Info("starting", "db", *dbPath, "api", *apiURL)
 	if err := b.Run(ctx); err != nil {
