@@ -38,6 +38,22 @@ type Config struct {
 	// Flood limits each user: Burst actions at once, then one per FloodEvery.
 	FloodBurst int
 	FloodEvery time.Duration
+
+	// Admins are Telegram user ids with every right, from the configuration.
+	Admins []int64
+
+	// Rate is the overall ceiling of broadcast messages per second (default
+	// 30, Telegram's limit); PaidBroadcast raises it to 1000 and marks each
+	// message allow_paid_broadcast. A negative Rate means no limit (tests).
+	Rate          float64
+	PaidBroadcast bool
+	// PerChat is the least time between two messages to one chat (default
+	// 1s); PerGroup the most messages to one group per minute (default 20).
+	PerChat  time.Duration
+	PerGroup int
+	// Senders is how many broadcast messages may be in flight at once
+	// (default 32).
+	Senders int
 }
 
 // Bot is the Telegram side of Loa Phường.
@@ -50,6 +66,9 @@ type Bot struct {
 
 	mu       sync.RWMutex
 	username string // the bot's @username, to tell commands meant for it
+
+	// wakeup tells the dispatcher that a broadcast was created.
+	wakeup chan struct{}
 }
 
 // New returns a bot; it does nothing until Run.
@@ -72,12 +91,37 @@ func New(cfg Config) *Bot {
 	if cfg.FloodEvery <= 0 {
 		cfg.FloodEvery = time.Second
 	}
+	switch {
+	case cfg.PaidBroadcast:
+		cfg.Rate = 1000
+	case cfg.Rate == 0:
+		cfg.Rate = 30
+	}
+	if cfg.PerChat == 0 {
+		cfg.PerChat = time.Second
+	}
+	if cfg.PerGroup == 0 {
+		cfg.PerGroup = 20
+	}
+	if cfg.Senders <= 0 {
+		cfg.Senders = 32
+	}
 	return &Bot{
-		api:   cfg.API,
-		db:    cfg.Store,
-		log:   cfg.Logger,
-		cfg:   cfg,
-		flood: newFloodGuard(cfg.FloodBurst, cfg.FloodEvery),
+		api:    cfg.API,
+		db:     cfg.Store,
+		log:    cfg.Logger,
+		cfg:    cfg,
+		flood:  newFloodGuard(cfg.FloodBurst, cfg.FloodEvery),
+		wakeup: make(chan struct{}, 1),
+	}
+}
+
+// Wake tells the dispatcher to look for new broadcasts now rather than at
+// its next poll of the database.
+func (b *Bot) Wake() {
+	select {
+	case b.wakeup <- struct{}{}:
+	default:
 	}
 }
 

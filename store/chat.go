@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // ChatStatus says whether messages can reach a chat.
@@ -75,9 +74,7 @@ func (db *DB) UpsertChat(ctx context.Context, c Chat) error {
 		return Errorf(EINVALID, "chat %d: use MigrateChat to record a migration", c.ID)
 	}
 	c.Title = strings.TrimSpace(strings.ToValidUTF8(c.Title, "\uFFFD"))
-	if utf8.RuneCountInString(c.Title) > maxTitleLen {
-		c.Title = string([]rune(c.Title)[:maxTitleLen])
-	}
+	c.Title = truncateRunes(c.Title, maxTitleLen)
 	if len(c.Language) > maxLanguageLen {
 		return Errorf(EINVALID, "chat %d: language %q is too long", c.ID, c.Language)
 	}
@@ -165,6 +162,14 @@ func setChatStatus(ctx context.Context, tx querier, id int64, s ChatStatus, now 
 	if err != nil {
 		return fmt.Errorf("set status of chat %d: %w", id, err)
 	}
+	if s == ChatActive {
+		return nil
+	}
+	// Nothing more can reach the chat: its waiting messages are skipped.
+	if _, err := tx.ExecContext(ctx, `UPDATE deliveries SET state = 'skipped', reason = ? WHERE chat_id = ? AND state = 'pending'`,
+		"chat "+string(s), id); err != nil {
+		return fmt.Errorf("skip deliveries to chat %d: %w", id, err)
+	}
 	return nil
 }
 
@@ -243,6 +248,9 @@ func (db *DB) MigrateChat(ctx context.Context, oldID, newID int64) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM subscriptions WHERE chat_id = ?`, oldID); err != nil {
 			return fmt.Errorf("move subscriptions of chat %d to %d: %w", oldID, newID, err)
 		}
+		if err := moveDeliveries(ctx, tx, oldID, newID); err != nil {
+			return err
+		}
 		if firstTime {
 			if _, err := tx.ExecContext(ctx, `UPDATE chats SET status = 'migrated', migrated_to = ?, updated_at = ? WHERE id = ?`,
 				newID, now, oldID); err != nil {
@@ -251,4 +259,16 @@ func (db *DB) MigrateChat(ctx context.Context, oldID, newID int64) error {
 		}
 		return nil
 	})
+}
+
+// moveDeliveries readdresses the pending deliveries of a chat to its new
+// id; one the new chat already has is skipped for the old.
+func moveDeliveries(ctx context.Context, tx querier, oldID, newID int64) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE OR IGNORE deliveries SET chat_id = ? WHERE chat_id = ? AND state = 'pending'`, newID, oldID); err != nil {
+		return fmt.Errorf("move deliveries of chat %d to %d: %w", oldID, newID, err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE deliveries SET state = 'skipped', reason = 'chat migrated' WHERE chat_id = ? AND state = 'pending'`, oldID); err != nil {
+		return fmt.Errorf("move deliveries of chat %d to %d: %w", oldID, newID, err)
+	}
+	return nil
 }

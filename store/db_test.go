@@ -170,7 +170,7 @@ func TestOpen_FailingMigrationLeavesNoChange(t *testing.T) {
 		t.Error("table half_done of the failed migration exists")
 	}
 	for _, m := range appliedMigrations(t, db) {
-		if m.Version == 2 {
+		if m.Name == "0002_broken.sql" {
 			t.Errorf("failed migration recorded: %+v", m)
 		}
 	}
