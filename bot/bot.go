@@ -186,6 +186,13 @@ func (b *Bot) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	// The outbox is drained alongside; Run returns once its sends in
+	// flight are recorded.
+	dctx, dcancel := context.WithCancel(ctx)
+	dispatched := make(chan struct{})
+	go func() { newDispatcher(b).run(dctx); close(dispatched) }()
+	defer func() { dcancel(); <-dispatched }()
+
 	// Updates already received are finished after a stop, within a grace period.
 	hctx, hcancel := context.WithCancel(context.WithoutCancel(ctx))
 	defer hcancel()

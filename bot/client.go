@@ -20,6 +20,9 @@ type API interface {
 	Send(ctx context.Context, c tgbotapi.Chattable) (tgbotapi.Message, error)
 	Request(ctx context.Context, c tgbotapi.Chattable) (*tgbotapi.APIResponse, error)
 	GetChatMember(ctx context.Context, cfg tgbotapi.GetChatMemberConfig) (tgbotapi.ChatMember, error)
+	// MakeRequest calls a method with raw parameters, for the fields the
+	// library (v5.5.1) lacks, such as allow_paid_broadcast.
+	MakeRequest(ctx context.Context, method string, params tgbotapi.Params) (*tgbotapi.APIResponse, error)
 }
 
 // Client is the go-telegram-bot-api client with two things added: calls take a
@@ -91,6 +94,12 @@ func (c *Client) Request(ctx context.Context, m tgbotapi.Chattable) (*tgbotapi.A
 func (c *Client) GetChatMember(ctx context.Context, cfg tgbotapi.GetChatMemberConfig) (tgbotapi.ChatMember, error) {
 	m, err := c.with(ctx).GetChatMember(cfg)
 	return m, c.clean("getChatMember", err)
+}
+
+// MakeRequest calls a method with raw parameters and returns the raw response.
+func (c *Client) MakeRequest(ctx context.Context, method string, params tgbotapi.Params) (*tgbotapi.APIResponse, error) {
+	resp, err := c.with(ctx).MakeRequest(method, params)
+	return resp, c.clean(method, err)
 }
 
 // clean returns err without the token in it. Telegram's own answers

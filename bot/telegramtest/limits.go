@@ -11,6 +11,10 @@ type Limits struct {
 	Overall  int           // messages per second over all chats, 0 = unlimited
 	PerChat  time.Duration // min interval between messages to one chat (Telegram: 1s), 0 = none
 	PerGroup int           // messages per minute to one group (negative chat id; Telegram: 20), 0 = none
+	// Paid is the overall ceiling, messages per second, of sends marked
+	// allow_paid_broadcast=true (Telegram: 1000); they are not counted
+	// against Overall. 0 = such sends count against Overall like any other.
+	Paid int
 }
 
 // chatLimiter is one chat's flood state; guarded by its chat's mu.
@@ -30,8 +34,13 @@ func (s *Server) SetLimits(l Limits) {
 	s.limGen++
 	s.overall = nil
 	s.overallNext = 0
+	s.paid = nil
+	s.paidNext = 0
 	if l.Overall > 0 {
 		s.overall = make([]time.Time, 0, l.Overall)
+	}
+	if l.Paid > 0 {
+		s.paid = make([]time.Time, 0, l.Paid)
 	}
 	s.limitsOn.Store(l != Limits{})
 	s.limMu.Unlock()
@@ -39,7 +48,7 @@ func (s *Server) SetLimits(l Limits) {
 
 // checkLimits counts a send to a chat, or answers 429 when a limit is reached. Lock
 // order: the chat's mu, then limMu.
-func (s *Server) checkLimits(chatID int64) (answer, bool) {
+func (s *Server) checkLimits(chatID int64, paid bool) (answer, bool) {
 	cs := s.chat(chatID)
 	now := time.Now()
 	cs.mu.Lock()
@@ -59,8 +68,12 @@ func (s *Server) checkLimits(chatID int64) (answer, bool) {
 	if perGroup && len(cl.window) == l.PerGroup {
 		wait = max(wait, cl.window[cl.next].Add(time.Minute).Sub(now))
 	}
-	if l.Overall > 0 && len(s.overall) == l.Overall {
-		wait = max(wait, s.overall[s.overallNext].Add(time.Second).Sub(now))
+	ceiling, ring, next := l.Overall, &s.overall, &s.overallNext
+	if paid && l.Paid > 0 {
+		ceiling, ring, next = l.Paid, &s.paid, &s.paidNext
+	}
+	if ceiling > 0 && len(*ring) == ceiling {
+		wait = max(wait, (*ring)[*next].Add(time.Second).Sub(now))
 	}
 	if wait > 0 {
 		n := int((wait + time.Second - 1) / time.Second)
@@ -70,8 +83,8 @@ func (s *Server) checkLimits(chatID int64) (answer, bool) {
 	if perGroup {
 		cl.window, cl.next = pushRing(cl.window, cl.next, l.PerGroup, now)
 	}
-	if l.Overall > 0 {
-		s.overall, s.overallNext = pushRing(s.overall, s.overallNext, l.Overall, now)
+	if ceiling > 0 {
+		*ring, *next = pushRing(*ring, *next, ceiling, now)
 	}
 	return answer{}, false
 }

@@ -84,6 +84,8 @@ type Server struct {
 	limGen      int
 	overall     []time.Time // ring of the last Overall sends
 	overallNext int
+	paid        []time.Time // the same for sends marked allow_paid_broadcast, under Limits.Paid
+	paidNext    int
 
 	// Commands, chat members, files (commands.go, members.go, photos.go).
 	cmdMu    sync.Mutex
@@ -255,7 +257,7 @@ func (s *Server) serve(ctx context.Context, seq int, routed bool, token string, 
 		}
 	}
 	if c.hasChat && m.sends && s.limitsOn.Load() {
-		if a, hit := s.checkLimits(c.chatID); hit {
+		if a, hit := s.checkLimits(c.chatID, c.p.Get("allow_paid_broadcast") == "true"); hit {
 			return a
 		}
 	}

@@ -41,6 +41,15 @@ Usage:
   loaphuong serve [flags]          run the bot (long polling)
   loaphuong areas import FILE      import areas from a CSV file
   loaphuong areas list             list the areas
+  loaphuong broadcast --area CODE [--topic T] [--at TIME] [--urgent] [--text TEXT]
+                                   enqueue a broadcast (the text on standard input
+                                   without --text); a running serve delivers it
+  loaphuong officials grant --user ID [--area CODE] [--name NAME]
+                                   make a user an official of an area (no --area:
+                                   an admin of everything)
+  loaphuong officials revoke --user ID [--area CODE]
+                                   take a role away
+  loaphuong officials list         list the officials
   loaphuong help                   show this help
 
 Every command takes --db (LOAPHUONG_DB, default loaphuong.db).
@@ -61,6 +70,10 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		err = m.serve(ctx, rest)
 	case "areas":
 		err = m.areas(ctx, rest)
+	case "broadcast":
+		err = m.broadcast(ctx, rest)
+	case "officials":
+		err = m.officials(ctx, rest)
 	case "help", "-h", "--help", "-help":
 		fmt.Fprint(m.Stdout, usage)
 		return nil

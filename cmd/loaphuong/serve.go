@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"math"
+	"strconv"
 
 	"github.com/loaphuong/loaphuong/bot"
 	"github.com/loaphuong/loaphuong/store"
@@ -14,8 +16,28 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	dbPath := m.dbFlag(fs)
 	token := fs.String("token", "", "Telegram bot token from @BotFather (TELEGRAM_BOT_TOKEN; prefer the variable: flags show in ps)")
 	apiURL := fs.String("api-url", m.env("TELEGRAM_API_URL", "https://api.telegram.org"), "Telegram Bot API base URL (TELEGRAM_API_URL)")
+	adminList := fs.String("admins", m.env("LOAPHUONG_ADMINS", ""), "comma-separated Telegram user ids with every right (LOAPHUONG_ADMINS)")
+	rateEnv := m.env("LOAPHUONG_RATE", "30")
+	rateDef, rateEnvErr := strconv.ParseFloat(rateEnv, 64)
+	rate := fs.Float64("rate", rateDef, "broadcast messages per second, overall (LOAPHUONG_RATE)")
+	paidEnv := m.env("LOAPHUONG_PAID_BROADCAST", "false")
+	paidDef, paidEnvErr := strconv.ParseBool(paidEnv)
+	paid := fs.Bool("paid-broadcast", paidDef, "Telegram's paid broadcasts: 1000 messages per second, paid in Stars (LOAPHUONG_PAID_BROADCAST)")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	admins, err := parseAdmins(*adminList)
+	if err != nil {
+		return usagef("serve: --admins (LOAPHUONG_ADMINS): %v", err)
+	}
+	if rateEnvErr != nil && !flagGiven(fs, "rate") {
+		return usagef("serve: LOAPHUONG_RATE=%q: want a number of messages per second", rateEnv)
+	}
+	if !(*rate > 0) || math.IsInf(*rate, 0) {
+		return usagef("serve: --rate %v: want a number of messages per second above 0", *rate)
+	}
+	if paidEnvErr != nil && !flagGiven(fs, "paid-broadcast") {
+		return usagef("serve: LOAPHUONG_PAID_BROADCAST=%q: want true or false", paidEnv)
 	}
 	if *token == "" {
 		*token = m.env("TELEGRAM_BOT_TOKEN", "")
@@ -32,7 +54,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	defer db.Close()
 
 	client := bot.NewClient(*token, *apiURL, nil)
-	b := bot.New(bot.Config{API: client, Store: db, Logger: log})
+	b := bot.New(bot.Config{API: client, Store: db, Logger: log, Admins: admins, Rate: *rate, PaidBroadcast: *paid})
 	log.Info("starting", "db", *dbPath, "api", *apiURL)
 	if err := b.Run(ctx); err != nil {
 		return err
