@@ -6,8 +6,6 @@ import (
 	"sync"
 	"time"
 
-	"golang.org/x/time/rate"
-
 	"github.com/loaphuong/loaphuong/store"
 )
 
@@ -34,6 +32,7 @@ type job struct {
 	at       time.Time // not before
 	part     int       // the parts of a long message already sent
 	msgID    int       // the id of the first part, once sent
+	slot     uint64    // its place in the overall ceiling
 }
 
 // active is a due broadcast the dispatcher is working on.
@@ -54,7 +53,7 @@ type active struct {
 // dispatcher is the outbox's one consumer in this process.
 type dispatcher struct {
 	b       *Bot
-	limiter *rate.Limiter // nil: no overall limit
+	limiter *ceiling // nil: no overall limit
 	queue   chan job      // ready to send, in priority order
 	work    chan job      // from the pacer to the senders
 	hungry  chan struct{} // the pacer asks the feeder for more
@@ -73,9 +72,9 @@ type dispatcher struct {
 // an urgent broadcast never waits behind much of another one.
 func newDispatcher(b *Bot) *dispatcher {
 	size := 1024
-	var lim *rate.Limiter
+	var lim *ceiling
 	if b.cfg.Rate > 0 {
-		lim = rate.NewLimiter(rate.Limit(b.cfg.Rate), 1)
+		lim = newCeiling(b.cfg.Rate)
 		size = min(1024, max(8, int(b.cfg.Rate/4)))
 	}
 	return &dispatcher{
@@ -286,10 +285,12 @@ func (d *dispatcher) pacer(ctx context.Context) {
 			d.wait(j, now.Add(wait))
 			continue
 		}
-		if err := d.hold(ctx); err != nil {
+		slot, err := d.hold(ctx)
+		if err != nil {
 			d.wait(j, now) // still pending in the store; the next run sends it
 			return
 		}
+		j.slot = slot
 		select {
 		case d.work <- j:
 			d.pace.sent(j.chat, time.Now())
@@ -299,8 +300,9 @@ func (d *dispatcher) pacer(ctx context.Context) {
 	}
 }
 
-// hold waits out a 429 pause, then for the overall limiter.
-func (d *dispatcher) hold(ctx context.Context) error {
+// hold waits out a 429 pause, then for the overall ceiling, and returns
+// the send's slot in the ceiling (0 when there is none).
+func (d *dispatcher) hold(ctx context.Context) (uint64, error) {
 	for {
 		d.mu.Lock()
 		until := d.pause
@@ -310,13 +312,21 @@ func (d *dispatcher) hold(ctx context.Context) error {
 			break
 		}
 		if err := sleep(ctx, wait); err != nil {
-			return err
+			return 0, err
 		}
 	}
 	if d.limiter == nil {
-		return nil
+		return 0, nil
 	}
-	return d.limiter.Wait(ctx)
+	slot, err := d.limiter.wait(ctx)
+	return slot + 1, err
+}
+
+// answered tells the ceiling that the send in slot has its answer.
+func (d *dispatcher) answered(slot uint64) {
+	if d.limiter != nil && slot > 0 {
+		d.limiter.arrived(slot-1, time.Now())
+	}
 }
 
 // dropped says whether a job belongs to a cancelled broadcast, and settles it.

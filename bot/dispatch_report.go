@@ -72,10 +72,12 @@ func (d *dispatcher) sendReport(ctx context.Context, r report) error {
 		return nil
 	}
 	d.b.log.Info("broadcast delivered", "broadcast", b.ID, "sent", counts.Sent, "blocked", counts.Blocked, "failed", counts.Failed)
-	if err := d.paceNext(ctx, b.ReportChat); err != nil {
+	slot, err := d.paceNext(ctx, b.ReportChat)
+	if err != nil {
 		return err
 	}
 	_, err = d.b.send(ctx, b.ReportChat, txtReport(b), nil)
+	d.answered(slot)
 	return err
 }
 
@@ -92,10 +94,12 @@ func (d *dispatcher) progress(ctx context.Context, a *active, text string) error
 	if msgID != 0 {
 		return d.b.edit(ctx, a.b.ReportChat, msgID, text, nil)
 	}
-	if err := d.paceNext(ctx, a.b.ReportChat); err != nil {
+	slot, err := d.paceNext(ctx, a.b.ReportChat)
+	if err != nil {
 		return err
 	}
 	id, err := d.b.send(ctx, a.b.ReportChat, text, nil)
+	d.answered(slot)
 	if err != nil {
 		return err
 	}

@@ -117,12 +117,15 @@ func reason(err error) string {
 // parts, not a send under way.
 func (d *dispatcher) sendParts(ctx, stop context.Context, msgs []part, j *job) error {
 	for j.part < len(msgs) {
+		slot := j.slot
 		if j.part > 0 {
-			if err := d.paceNext(stop, j.chat); err != nil {
+			var err error
+			if slot, err = d.paceNext(stop, j.chat); err != nil {
 				return err
 			}
 		}
 		id, err := d.sendOne(ctx, j.chat, msgs[j.part])
+		d.answered(slot)
 		if err != nil {
 			return err
 		}
@@ -134,17 +137,18 @@ func (d *dispatcher) sendParts(ctx, stop context.Context, msgs []part, j *job) e
 	return nil
 }
 
-// paceNext waits until another message may go to chat.
-func (d *dispatcher) paceNext(ctx context.Context, chat int64) error {
+// paceNext waits until another message may go to chat, and returns its
+// slot in the overall ceiling.
+func (d *dispatcher) paceNext(ctx context.Context, chat int64) (uint64, error) {
 	for {
 		wait := d.pace.reserve(chat, time.Now())
 		if wait <= 0 {
-			err := d.hold(ctx)
+			slot, err := d.hold(ctx)
 			d.pace.sent(chat, time.Now())
-			return err
+			return slot, err
 		}
 		if err := sleep(ctx, wait); err != nil {
-			return err
+			return 0, err
 		}
 	}
 }

@@ -69,9 +69,15 @@ func enqueue(tb testing.TB, db *store.DB, code, text string, urgent bool) (*stor
 // tells no one when it changes, so this asks it every few milliseconds.
 func (e *env) finished(tb testing.TB, id int64) *store.Broadcast {
 	tb.Helper()
+	return e.finishedWithin(tb, id, 10*time.Second)
+}
+
+// finishedWithin is finished with a deadline for long broadcasts.
+func (e *env) finishedWithin(tb testing.TB, id int64, limit time.Duration) *store.Broadcast {
+	tb.Helper()
 	tick := time.NewTicker(5 * time.Millisecond)
 	defer tick.Stop()
-	deadline := time.After(10 * time.Second)
+	deadline := time.After(limit)
 	for {
 		b, err := e.db.BroadcastByID(context.Background(), id)
 		if err != nil {
@@ -83,7 +89,7 @@ func (e *env) finished(tb testing.TB, id int64) *store.Broadcast {
 		select {
 		case <-tick.C:
 		case <-deadline:
-			tb.Fatalf("broadcast %d not done after 10s: %+v\nlogs:\n%s", id, b, e.logs.String())
+			tb.Fatalf("broadcast %d not done after %s: %+v\nlogs:\n%s", id, limit, b, e.logs.String())
 		}
 	}
 }

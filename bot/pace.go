@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"sync"
 	"time"
 )
@@ -96,4 +97,94 @@ func (p *pacer) prune(now time.Time) {
 		}
 	}
 	p.pruned = now
+}
+
+// ceiling keeps the overall limit the way Telegram counts it: at most n
+// messages in any window of a second, as they arrive. A token bucket alone
+// drifts: one send that reaches Telegram a few milliseconds late lets a
+// window hold n+1, and the 429 that follows pauses everything for a
+// second. So each send is counted from when it left until its answer came
+// back, by which time it certainly arrived, up to maxSkew.
+type ceiling struct {
+	n        int
+	interval time.Duration // 1s/n: the even spacing
+	slack    time.Duration // how far ahead of the even spacing sends may run
+
+	mu     sync.Mutex
+	tat    time.Time   // when the next send is due on the even spacing
+	ring   []time.Time // the last n sends; send number p is at p % n
+	pushes uint64
+}
+
+// The window is a second and a little: a send is taken to arrive when its
+// answer comes back, or maxSkew after it left if the answer is slower.
+const (
+	windowMargin = time.Millisecond
+	maxSkew      = 5 * time.Millisecond
+)
+
+// newCeiling returns a ceiling of perSecond messages a second. At high
+// rates sends may run a few ahead of the spacing: timers are not precise
+// to the millisecond, and waiting for each one would lose a quarter.
+func newCeiling(perSecond float64) *ceiling {
+	n := max(1, int(perSecond))
+	interval := time.Duration(float64(time.Second) / perSecond)
+	return &ceiling{
+		n:        n,
+		interval: interval,
+		slack:    interval * time.Duration(n/50),
+		ring:     make([]time.Time, n),
+	}
+}
+
+// wait blocks until a message may leave, and returns its slot, to pass to
+// arrived once Telegram has answered.
+func (c *ceiling) wait(ctx context.Context) (uint64, error) {
+	for {
+		c.mu.Lock()
+		now := time.Now()
+		at := c.tat.Add(-c.slack)
+		if c.pushes >= uint64(c.n) {
+			oldest := c.ring[c.pushes%uint64(c.n)]
+			at = later(at, oldest.Add(time.Second+windowMargin))
+		}
+		if !at.After(now) {
+			c.tat = later(c.tat, now).Add(c.interval)
+			slot := c.pushes
+			c.ring[slot%uint64(c.n)] = now
+			c.pushes++
+			c.mu.Unlock()
+			return slot, nil
+		}
+		c.mu.Unlock()
+		if err := sleep(ctx, at.Sub(now)); err != nil {
+			return 0, err
+		}
+	}
+}
+
+// arrived moves a send's time to t, when its answer came (at most maxSkew
+// after it left).
+func (c *ceiling) arrived(slot uint64, t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.pushes-slot > uint64(c.n) {
+		return // long out of the window
+	}
+	i := slot % uint64(c.n)
+	c.ring[i] = later(c.ring[i], minTime(t, c.ring[i].Add(maxSkew)))
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }

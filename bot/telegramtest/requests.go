@@ -26,7 +26,12 @@ type Stats struct {
 // Status 0) to a test that synchronises on it; it returns the record's index.
 func (s *Server) record(method string, p url.Values, t time.Time) int {
 	s.reqMu.Lock()
-	idx := len(s.reqs)
+	if max := s.opts.MaxRequests; max > 0 && len(s.reqs) >= max {
+		drop := len(s.reqs) - max/2
+		s.reqs = append(s.reqs[:0], s.reqs[drop:]...)
+		s.reqBase += drop
+	}
+	idx := s.reqBase + len(s.reqs)
 	s.reqs = append(s.reqs, Request{Method: method, Params: p, Time: t})
 	s.stats.Requests++
 	s.reqMu.Unlock()
@@ -37,7 +42,9 @@ func (s *Server) record(method string, p url.Values, t time.Time) int {
 // finish notes the status a request was answered with.
 func (s *Server) finish(idx int, method string, status int, sends bool) {
 	s.reqMu.Lock()
-	s.reqs[idx].Status = status
+	if i := idx - s.reqBase; i >= 0 {
+		s.reqs[i].Status = status
+	}
 	switch {
 	case status == http.StatusOK:
 		s.okCount[method]++

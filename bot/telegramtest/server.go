@@ -18,6 +18,9 @@ type Options struct {
 	BotID       int64  // default 7000000001
 	BotUsername string // default "loaphuong_test_bot"
 	BotName     string // default "Loa Phường"
+	// MaxRequests caps the requests Requests keeps, dropping the oldest
+	// (0: keep all). Counts and Stats count every request regardless.
+	MaxRequests int
 }
 
 // Server is a running fake Bot API. The bot calls URL+"/bot"+Token+"/"+method.
@@ -35,6 +38,7 @@ type Server struct {
 	// Requests and statistics (requests.go).
 	reqMu   sync.Mutex
 	reqs    []Request
+	reqBase int // requests dropped from the front of reqs (Options.MaxRequests)
 	okCount map[string]int
 	stats   Stats
 

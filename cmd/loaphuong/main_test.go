@@ -302,12 +302,7 @@ func TestBinarySignals(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	bin := filepath.Join(t.TempDir(), "loaphuong")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := buildBinary(t)
 
 	// No token: one clear line, exit code 2.
 	cmd := exec.Command(bin, "serve", "--db", filepath.Join(t.TempDir(), "x.db"))
