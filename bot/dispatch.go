@@ -53,7 +53,7 @@ type active struct {
 // dispatcher is the outbox's one consumer in this process.
 type dispatcher struct {
 	b       *Bot
-	limiter *ceiling // nil: no overall limit
+	limiter *ceiling      // nil: no overall limit
 	queue   chan job      // ready to send, in priority order
 	work    chan job      // from the pacer to the senders
 	hungry  chan struct{} // the pacer asks the feeder for more
