@@ -132,8 +132,10 @@ func newCeiling(perSecond float64) *ceiling {
 	return &ceiling{
 		n:        n,
 		interval: interval,
-		slack:    interval * time.Duration(n/50),
-		ring:     make([]time.Time, n),
+		// At least a few milliseconds: a timer fires a little late, and
+		// without slack each late send would push all later ones back.
+		slack: max(interval*time.Duration(n/50), 3*time.Millisecond),
+		ring:  make([]time.Time, n),
 	}
 }
 
