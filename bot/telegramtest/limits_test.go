@@ -86,3 +86,48 @@ func TestPerGroupLimit(t *testing.T) {
 		}
 	}
 }
+
+func TestPaidLimit(t *testing.T) {
+	srv, _ := start(t)
+	srv.SetLimits(telegramtest.Limits{Overall: 2, Paid: 5})
+	send := func(chat int, paid bool) int {
+		p := url.Values{"chat_id": {strconv.Itoa(chat)}, "text": {"tin"}}
+		if paid {
+			p.Set("allow_paid_broadcast", "true")
+		}
+		return post(t, srv, testToken, "sendMessage", p).status
+	}
+	var got []int
+	for i := range 6 {
+		got = append(got, send(3000+i, true))
+	}
+	got = append(got, send(4000, false), send(4001, false), send(4002, false))
+	// Paid sends count against Paid only: five pass, then 429; the free
+	// ceiling of two is still whole.
+	want := []int{200, 200, 200, 200, 200, 429, 200, 200, 429}
+	if len(got) != len(want) {
+		t.Fatalf("statuses %v", got)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("statuses %v, want %v", got, want)
+		}
+	}
+}
+
+func TestMaxRequests(t *testing.T) {
+	srv := telegramtest.NewServer(telegramtest.Options{Token: testToken, MaxRequests: 10})
+	defer srv.Close()
+	for i := range 25 {
+		if a := post(t, srv, testToken, "sendMessage", url.Values{"chat_id": {"1"}, "text": {strconv.Itoa(i)}}); a.status != 200 {
+			t.Fatalf("send %d: %d", i, a.status)
+		}
+	}
+	reqs := srv.Requests()
+	if len(reqs) > 10 || reqs[len(reqs)-1].Params.Get("text") != "24" || reqs[len(reqs)-1].Status != 200 {
+		t.Fatalf("kept %d requests, last %+v", len(reqs), reqs[len(reqs)-1])
+	}
+	if st := srv.Stats(); st.Sent != 25 || srv.Count("sendMessage") != 25 {
+		t.Fatalf("Stats %+v, Count %d: want every send counted", st, srv.Count("sendMessage"))
+	}
+}
