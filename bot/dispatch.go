@@ -255,7 +255,7 @@ func (d *dispatcher) finish(ctx context.Context) {
 		}
 		d.mu.Unlock()
 		if done {
-			d.final(a)
+			d.final(ctx, a)
 		}
 	}
 }

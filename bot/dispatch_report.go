@@ -38,7 +38,11 @@ func (d *dispatcher) report(now time.Time) {
 }
 
 // final queues the final report of a finished broadcast.
-func (d *dispatcher) final(a *active) {
+func (d *dispatcher) final(ctx context.Context, a *active) {
+	if c, err := d.b.db.DeliveryCounts(ctx, a.b.ID); err == nil {
+		d.b.log.Info("broadcast delivered", "broadcast", a.b.ID, "author", a.b.Author,
+			"sent", c.Sent, "blocked", c.Blocked, "failed", c.Failed, "skipped", c.Skipped)
+	}
 	if a.b.ReportChat == 0 {
 		return
 	}
@@ -71,7 +75,6 @@ func (d *dispatcher) sendReport(ctx context.Context, r report) error {
 	if !r.final {
 		return nil
 	}
-	d.b.log.Info("broadcast delivered", "broadcast", b.ID, "sent", counts.Sent, "blocked", counts.Blocked, "failed", counts.Failed)
 	slot, err := d.paceNext(ctx, b.ReportChat)
 	if err != nil {
 		return err
