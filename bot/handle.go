@@ -39,7 +39,10 @@ func (b *Bot) handle(ctx context.Context, u update) {
 		err = b.onText(ctx, u)
 	case kindOther:
 		if u.private() && b.allowed(ctx, u) {
-			_, err = b.send(ctx, u.ChatID, txtNotUnderstood, nil)
+			var done bool
+			if done, err = b.draftInput(ctx, u); !done && err == nil {
+				_, err = b.send(ctx, u.ChatID, txtNotUnderstood, nil)
+			}
 		}
 	case kindCallback:
 		err = b.onCallback(ctx, u)
@@ -96,6 +99,10 @@ func (b *Bot) onText(ctx context.Context, u update) error {
 		if !b.allowed(ctx, u) {
 			return nil
 		}
+		// An official writing a broadcast: the message is its text or time.
+		if done, err := b.draftInput(ctx, u); done || err != nil {
+			return err
+		}
 		return b.search(ctx, u)
 	}
 	if u.Mention != "" && !strings.EqualFold(u.Mention, b.Username()) {
@@ -112,13 +119,11 @@ func (b *Bot) onText(ctx context.Context, u update) error {
 		_, err := b.send(ctx, u.ChatID, txtUnknownCommand(u.Command), nil)
 		return err
 	}
+	if isOfficialCommand(u.Command) {
+		return b.officialCommand(ctx, u)
+	}
 	if u.Command == "help" {
-		text := txtHelp
-		if !u.private() {
-			text = txtHelpGroup
-		}
-		_, err := b.send(ctx, u.ChatID, text, nil)
-		return err
+		return b.help(ctx, u)
 	}
 	if ok, err := b.mayChange(ctx, u); !ok {
 		if err != nil {
@@ -145,14 +150,31 @@ func (b *Bot) onText(ctx context.Context, u update) error {
 	}
 }
 
-// isCommand says whether name is one of the bot's commands.
+// isCommand says whether name is one of the bot's commands, residents' or
+// officials'.
 func isCommand(name string) bool {
 	for _, c := range commands {
 		if c.Command == name {
 			return true
 		}
 	}
-	return false
+	return isOfficialCommand(name)
+}
+
+// help answers /help; an official also reads the officials' commands, and
+// their chat's menu is brought up to date with them.
+func (b *Bot) help(ctx context.Context, u update) error {
+	text := txtHelp
+	if !u.private() {
+		text = txtHelpGroup
+	} else if ok, err := b.isOfficial(ctx, u.UserID); err != nil {
+		return err
+	} else if ok {
+		text += txtHelpOfficial
+		b.officialMenu(ctx, u.UserID)
+	}
+	_, err := b.send(ctx, u.ChatID, text, nil)
+	return err
 }
 
 // onCallback handles a button press and always answers it, so the
@@ -160,6 +182,14 @@ func isCommand(name string) bool {
 func (b *Bot) onCallback(ctx context.Context, u update) error {
 	if !b.allowed(ctx, u) {
 		return nil
+	}
+	if isOfficialAction(u.Data) {
+		toast, alert, err := b.officialPress(ctx, u)
+		if err != nil {
+			toast, alert = txtTryLater, false
+		}
+		b.answer(ctx, u.CallbackID, toast, alert)
+		return err
 	}
 	if ok, err := b.mayChange(ctx, u); !ok {
 		b.answer(ctx, u.CallbackID, txtAdminOnly, true)

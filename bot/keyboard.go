@@ -23,6 +23,27 @@ const (
 	cbToggle = "tg"   // tg:AREA:BIT    switch one topic on or off
 )
 
+// Officials' buttons. Each handler checks again that the user is an
+// official and that the area or broadcast named is in their scope; the
+// draft buttons act only on the draft's own message (store.Draft.MessageID).
+const (
+	cbBcNav       = "ba" // ba:AREA:PAGE       /broadcast: show the areas inside AREA (0: the top of one's scope)
+	cbBcArea      = "bs" // bs:AREA            /broadcast: send to AREA; next, the topic
+	cbBcTopic     = "bt" // bt:TOPIC           /broadcast: the topic (one store.Topic bit); next, the text
+	cbBcUrgent    = "bu" // bu                 /broadcast: switch urgent on or off
+	cbBcNow       = "bn" // bn                 /broadcast: send as soon as confirmed
+	cbBcLater     = "bl" // bl                 /broadcast: ask for a time
+	cbBcBack      = "bb" // bb                 /broadcast: back from the time question to the preview
+	cbBcSend      = "bk" // bk                 /broadcast: confirm
+	cbBcCancel    = "bx" // bx                 /broadcast: abandon the draft
+	cbInvNav      = "ia" // ia:AREA:PAGE       /invite: show the areas inside AREA (0: the top of one's scope)
+	cbInvMake     = "ic" // ic:AREA            /invite: make an invite for AREA (0: an admin invite)
+	cbOfficials   = "ol" // ol:PAGE            /officials: a page of the list
+	cbRevoke      = "rv" // rv:USER:AREA:PAGE  /officials: revoke USER's role on AREA
+	cbHistCancel  = "hc" // hc:BROADCAST       /history: cancel a pending broadcast
+	cbHistRefresh = "hr" // hr                 /history: show the list again
+)
+
 // pageSize is how many child areas one page of buttons shows.
 const pageSize = 8
 

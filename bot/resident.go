@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"regexp"
+	"strings"
 	"unicode/utf8"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -24,8 +25,12 @@ func (b *Bot) welcome(ctx context.Context, u update) error {
 }
 
 // deepLink answers "/start CODE", the link behind a printed poster: it
-// subscribes at once and offers to undo.
+// subscribes at once and offers to undo. An invite's code (store.InvitePrefix)
+// is an invite, whatever area code might look the same.
 func (b *Bot) deepLink(ctx context.Context, u update, code string) error {
+	if strings.HasPrefix(code, store.InvitePrefix) {
+		return b.acceptInvite(ctx, u, code)
+	}
 	var area *store.Area
 	var err error
 	if validCode.MatchString(code) {

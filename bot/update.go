@@ -35,6 +35,11 @@ type update struct {
 	Mention string // the @bot suffix of the command, if any
 	Args    string
 
+	// Photo is the file_id of the largest size of a photo message (its kind
+	// is kindOther), Caption its caption: an official's announcement may be one.
+	Photo   string
+	Caption string
+
 	// ViaChat is set when a group admin posted anonymously, as the group.
 	ViaChat bool
 
@@ -73,6 +78,7 @@ func convert(tu tgbotapi.Update) update {
 			u.Kind = kindIgnored
 		default:
 			u.Kind = kindOther
+			u.Photo, u.Caption = largestPhoto(m.Photo), m.Caption
 		}
 	case tu.CallbackQuery != nil:
 		q := tu.CallbackQuery
@@ -103,6 +109,18 @@ func (u *update) setChat(c *tgbotapi.Chat) {
 	if u.Title == "" {
 		u.Title = strings.TrimSpace(c.FirstName + " " + c.LastName)
 	}
+}
+
+// largestPhoto returns the file_id of the largest size of a photo, or "".
+// Telegram lists sizes smallest first, but nothing promises it.
+func largestPhoto(sizes []tgbotapi.PhotoSize) string {
+	best, area := "", -1
+	for _, p := range sizes {
+		if a := p.Width * p.Height; a > area && p.FileID != "" {
+			best, area = p.FileID, a
+		}
+	}
+	return best
 }
 
 // isServiceMessage reports messages Telegram makes about the chat itself
