@@ -54,6 +54,10 @@ type Config struct {
 	// Senders is how many broadcast messages may be in flight at once
 	// (default 32).
 	Senders int
+	// QuietHours is when non-urgent reminders and news wait for morning,
+	// for chats without their own setting: "HH:MM-HH:MM" in Asia/Ho_Chi_Minh
+	// or "off" (default store.DefaultQuietHours).
+	QuietHours string
 }
 
 // Bot is the Telegram side of Loa Phường.
@@ -105,6 +109,9 @@ func New(cfg Config) *Bot {
 	}
 	if cfg.Senders <= 0 {
 		cfg.Senders = 32
+	}
+	if cfg.QuietHours == "" {
+		cfg.QuietHours = store.DefaultQuietHours
 	}
 	return &Bot{
 		api:    cfg.API,

@@ -33,6 +33,7 @@ type job struct {
 	part     int       // the parts of a long message already sent
 	msgID    int       // the id of the first part, once sent
 	slot     uint64    // its place in the overall ceiling
+	quiet    string    // the chat's quiet hours, "" for the default
 }
 
 // active is a due broadcast the dispatcher is working on.
@@ -66,6 +67,8 @@ type dispatcher struct {
 	later  []job   // jobs waiting for a time: retries, per-chat pacing
 	pause  time.Time
 	pace   *pacer
+	// quietDefault is the quiet hours of chats without their own.
+	quietDefault store.QuietHours
 }
 
 // newDispatcher sizes the queue to about a quarter second of sending, so
@@ -77,7 +80,7 @@ func newDispatcher(b *Bot) *dispatcher {
 		lim = newCeiling(b.cfg.Rate)
 		size = min(1024, max(8, int(b.cfg.Rate/4)))
 	}
-	return &dispatcher{
+	d := &dispatcher{
 		b:       b,
 		limiter: lim,
 		queue:   make(chan job, size),
@@ -88,6 +91,31 @@ func newDispatcher(b *Bot) *dispatcher {
 		active:  map[int64]*active{},
 		pace:    newPacer(b.cfg.PerChat, b.cfg.PerGroup),
 	}
+	q, err := store.ParseQuietHours(b.cfg.QuietHours)
+	if err != nil {
+		b.log.Error("quiet hours ignored", "err", err)
+	}
+	d.quietDefault = q
+	return d
+}
+
+// quiet says until when a job must wait for its chat's quiet hours to end:
+// urgent broadcasts and announcements are never held, reminders and news are.
+func (d *dispatcher) quiet(j job, now time.Time) (time.Time, bool) {
+	d.mu.Lock()
+	a := d.active[j.bid]
+	d.mu.Unlock()
+	if a == nil || a.b.Urgent || a.b.Topic == store.TopicAnnouncements {
+		return time.Time{}, false
+	}
+	q := d.quietDefault
+	if j.quiet != "" {
+		var err error
+		if q, err = store.ParseQuietHours(j.quiet); err != nil {
+			return time.Time{}, false
+		}
+	}
+	return q.Until(now)
 }
 
 // run dispatches until ctx ends, then lets the sends in flight finish and
@@ -209,7 +237,7 @@ func (d *dispatcher) fill(ctx context.Context) {
 		for _, r := range rows {
 			a.cursor = r.ChatID
 			a.held++
-			d.queue <- job{bid: a.b.ID, chat: r.ChatID, attempts: r.Attempts}
+			d.queue <- job{bid: a.b.ID, chat: r.ChatID, attempts: r.Attempts, quiet: r.QuietHours}
 		}
 		d.mu.Unlock()
 	}
@@ -281,6 +309,10 @@ func (d *dispatcher) pacer(ctx context.Context) {
 			continue
 		}
 		now := time.Now()
+		if until, ok := d.quiet(j, now); ok {
+			d.wait(j, until)
+			continue
+		}
 		if wait := d.pace.reserve(j.chat, now); wait > 0 {
 			d.wait(j, now.Add(wait))
 			continue

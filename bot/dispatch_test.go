@@ -343,3 +343,38 @@ func TestDispatch_PhotoWithLongCaption(t *testing.T) {
 		t.Error("caption and text together are not the broadcast")
 	}
 }
+
+func TestDispatch_QuietHours(t *testing.T) {
+	srv, db := newOutbox(t)
+	const sleeper, nightOwl = 801, 802
+	subscribeChats(t, db, "kp8-phu-tho-hoa", sleeper, nightOwl)
+	if err := db.SetChatQuietHours(context.Background(), nightOwl, "off"); err != nil {
+		t.Fatal(err)
+	}
+	a := mustArea(t, db, "kp8-phu-tho-hoa")
+	mk := func(topic store.Topic, urgent bool, text string) *store.Broadcast {
+		b := &store.Broadcast{AreaID: a.ID, Topic: topic, Urgent: urgent, Author: "cli",
+			Text: bot.Announcement(a.Name, topic, urgent, text)}
+		if _, err := db.CreateBroadcast(context.Background(), b); err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	reminder := mk(store.TopicReminders, false, "Nhắc: ra quân vệ sinh")
+	announcement := mk(store.TopicAnnouncements, false, "Thông báo cúp điện")
+	urgent := mk(store.TopicReminders, true, "Khẩn: phòng chống ngập")
+	// Quiet from an hour ago to an hour from now, whatever the time of the run.
+	now := time.Now().In(store.Zone)
+	window := now.Add(-time.Hour).Format("15:04") + "-" + now.Add(time.Hour).Format("15:04")
+	e := runBot(t, srv, db, bot.Config{QuietHours: window, PerChat: -1})
+	e.finished(t, announcement.ID)
+	e.finished(t, urgent.ID)
+	ds := e.deliveries(t, reminder.ID)
+	if ds[sleeper].State != store.DeliveryPending {
+		t.Errorf("the reminder went out in quiet hours: %+v", ds[sleeper])
+	}
+	e.wait(t, func() bool { return len(srv.Messages(nightOwl)) == 3 })
+	if n := len(srv.Messages(sleeper)); n != 2 {
+		t.Errorf("the sleeper got %d messages, want the announcement and the urgent reminder", n)
+	}
+}

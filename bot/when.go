@@ -9,16 +9,12 @@ import (
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/loaphuong/loaphuong/store"
 )
 
-// vietnam is the time zone of every time an official types or reads.
-var vietnam = func() *time.Location {
-	loc, err := time.LoadLocation("Asia/Ho_Chi_Minh")
-	if err != nil { // no zone database: Vietnam has kept UTC+7 without DST since 1975
-		return time.FixedZone("Asia/Ho_Chi_Minh", 7*60*60)
-	}
-	return loc
-}()
+// vietnam is the time zone of every time a person types or reads.
+var vietnam = store.Zone
 
 // Why parseWhen refused a time; the handlers turn each into a Vietnamese answer.
 var (

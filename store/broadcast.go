@@ -74,6 +74,7 @@ type Delivery struct {
 	MessageID   int
 	Reason      string
 	Attempts    int
+	QuietHours  string // the chat's own setting, read with pending deliveries
 }
 
 // validTopic reports whether t is exactly one known topic.
@@ -269,10 +270,12 @@ func (db *DB) DeliveryCounts(ctx context.Context, broadcastID int64) (DeliveryCo
 
 // PendingDeliveries returns up to limit pending deliveries of a broadcast
 // to chats with ids above afterChat, in chat id order: a cursor, so the
-// dispatcher reads each row once however many are in flight.
+// dispatcher reads each row once however many are in flight. Each comes
+// with its chat's quiet hours.
 func (db *DB) PendingDeliveries(ctx context.Context, broadcastID, afterChat int64, limit int) ([]Delivery, error) {
-	rows, err := db.stmts.reads().QueryContext(ctx, `SELECT chat_id, attempts FROM deliveries
-		WHERE broadcast_id = ? AND chat_id > ? AND state = 'pending' ORDER BY chat_id LIMIT ?`, broadcastID, afterChat, limit)
+	rows, err := db.stmts.reads().QueryContext(ctx, `SELECT d.chat_id, d.attempts, COALESCE(c.quiet_hours, '') FROM deliveries d
+		LEFT JOIN chats c ON c.id = d.chat_id
+		WHERE d.broadcast_id = ? AND d.chat_id > ? AND d.state = 'pending' ORDER BY d.chat_id LIMIT ?`, broadcastID, afterChat, limit)
 	if err != nil {
 		return nil, fmt.Errorf("read pending deliveries of %d: %w", broadcastID, err)
 	}
@@ -280,7 +283,7 @@ func (db *DB) PendingDeliveries(ctx context.Context, broadcastID, afterChat int6
 	var out []Delivery
 	for rows.Next() {
 		d := Delivery{BroadcastID: broadcastID, State: DeliveryPending}
-		if err := rows.Scan(&d.ChatID, &d.Attempts); err != nil {
+		if err := rows.Scan(&d.ChatID, &d.Attempts, &d.QuietHours); err != nil {
 			return nil, err
 		}
 		out = append(out, d)

@@ -336,6 +336,8 @@ func TestServeBadFlags(t *testing.T) {
 		{"bad --rate", nil, []string{"--rate", "fast"}, "rate"},
 		{"bad LOAPHUONG_RATE", map[string]string{"LOAPHUONG_RATE": "fast"}, nil, "LOAPHUONG_RATE"},
 		{"bad LOAPHUONG_PAID_BROADCAST", map[string]string{"LOAPHUONG_PAID_BROADCAST": "maybe"}, nil, "LOAPHUONG_PAID_BROADCAST"},
+		{"bad --quiet-hours", nil, []string{"--quiet-hours", "22h-6h"}, "--quiet-hours"},
+		{"bad LOAPHUONG_QUIET_HOURS", map[string]string{"LOAPHUONG_QUIET_HOURS": "night"}, nil, "LOAPHUONG_QUIET_HOURS"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			env := map[string]string{"TELEGRAM_BOT_TOKEN": token, "TELEGRAM_API_URL": "http://127.0.0.1:1", "LOAPHUONG_DB": db}

@@ -23,8 +23,13 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	paidEnv := m.env("LOAPHUONG_PAID_BROADCAST", "false")
 	paidDef, paidEnvErr := strconv.ParseBool(paidEnv)
 	paid := fs.Bool("paid-broadcast", paidDef, "Telegram's paid broadcasts: 1000 messages per second, paid in Stars (LOAPHUONG_PAID_BROADCAST)")
+	quiet := fs.String("quiet-hours", m.env("LOAPHUONG_QUIET_HOURS", store.DefaultQuietHours),
+		"when non-urgent reminders and news wait for morning, HH:MM-HH:MM in Asia/Ho_Chi_Minh, or off; a chat's own setting wins (LOAPHUONG_QUIET_HOURS)")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if _, err := store.ParseQuietHours(*quiet); err != nil {
+		return usagef("serve: --quiet-hours (LOAPHUONG_QUIET_HOURS) %q: want HH:MM-HH:MM or off", *quiet)
 	}
 	admins, err := parseAdmins(*adminList)
 	if err != nil {
@@ -54,7 +59,8 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	defer db.Close()
 
 	client := bot.NewClient(*token, *apiURL, nil)
-	b := bot.New(bot.Config{API: client, Store: db, Logger: log, Admins: admins, Rate: *rate, PaidBroadcast: *paid})
+	b := bot.New(bot.Config{API: client, Store: db, Logger: log, Admins: admins, Rate: *rate, PaidBroadcast: *paid,
+		QuietHours: *quiet})
 	log.Info("starting", "db", *dbPath, "api", *apiURL)
 	if err := b.Run(ctx); err != nil {
 		return err

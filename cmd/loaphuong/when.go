@@ -4,16 +4,12 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/loaphuong/loaphuong/store"
 )
 
 // vietnam is the time zone of every time a person types or reads.
-var vietnam = func() *time.Location {
-	loc, err := time.LoadLocation("Asia/Ho_Chi_Minh")
-	if err != nil { // unreachable with time/tzdata linked in, but never fatal
-		return time.FixedZone("Asia/Ho_Chi_Minh", 7*60*60)
-	}
-	return loc
-}()
+var vietnam = store.Zone
 
 // localLayouts are the forms of a time without a zone that --at accepts,
 // read in Asia/Ho_Chi_Minh.
