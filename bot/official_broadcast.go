@@ -47,15 +47,11 @@ func (b *Bot) startBroadcast(ctx context.Context, u update) error {
 	var text string
 	var kb *tgbotapi.InlineKeyboardMarkup
 	if code := strings.TrimSpace(u.Args); code != "" {
-		var area *store.Area
-		var err error
-		if validCode.MatchString(code) {
-			area, err = b.db.AreaByCode(ctx, code)
+		area, err := b.areaByCode(ctx, code)
+		if err != nil {
+			return err
 		}
 		if area == nil {
-			if err != nil && store.ErrorCode(err) != store.ENOTFOUND {
-				return err
-			}
 			_, err := b.send(ctx, u.ChatID, txtBcUnknownArea(truncate(code, 64)), nil)
 			return err
 		}

@@ -31,15 +31,11 @@ func (b *Bot) deepLink(ctx context.Context, u update, code string) error {
 	if strings.HasPrefix(code, store.InvitePrefix) {
 		return b.acceptInvite(ctx, u, code)
 	}
-	var area *store.Area
-	var err error
-	if validCode.MatchString(code) {
-		area, err = b.db.AreaByCode(ctx, code)
+	area, err := b.areaByCode(ctx, code)
+	if err != nil {
+		return err
 	}
 	if area == nil {
-		if err != nil && store.ErrorCode(err) != store.ENOTFOUND {
-			return err
-		}
 		text, kb, err := b.areaView(ctx, 0, 0)
 		if err != nil {
 			return err
@@ -53,6 +49,19 @@ func (b *Bot) deepLink(ctx context.Context, u update, code string) error {
 	}
 	_, err = b.send(ctx, u.ChatID, text, kb)
 	return err
+}
+
+// areaByCode returns the area a code typed or linked by a person names,
+// or nil when there is none: a code of the wrong shape names nothing.
+func (b *Bot) areaByCode(ctx context.Context, code string) (*store.Area, error) {
+	if !validCode.MatchString(code) {
+		return nil, nil
+	}
+	area, err := b.db.AreaByCode(ctx, code)
+	if store.ErrorCode(err) == store.ENOTFOUND {
+		return nil, nil
+	}
+	return area, err
 }
 
 // subscribe subscribes the update's chat to an area and returns the
