@@ -11,17 +11,7 @@ import (
 // escaped, so that "<", "&" and anything that looks like HTML show as typed.
 // The same function makes the official's preview, so it is exact.
 func Announcement(areaLabel string, topic store.Topic, urgent bool, text string) string {
-	icon, name := "📢", "Thông báo"
-	for _, tn := range topicNames {
-		if tn.topic == topic {
-			name = tn.name
-		}
-	}
-	if topic == store.TopicReminders {
-		icon = "⏰"
-	} else if topic == store.TopicNews {
-		icon = "📰"
-	}
+	icon, name := strings.TrimSpace(topicIcons[topic]), topicName(topic)
 	if urgent {
 		icon, name = "🚨", name+" khẩn"
 	}
