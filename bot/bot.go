@@ -175,6 +175,7 @@ var commands = []tgbotapi.BotCommand{
 	{Command: "start", Description: "Chọn phường, khu phố để nhận tin"},
 	{Command: "mine", Description: "Xem và sửa các khu vực đang nhận tin"},
 	{Command: "stop", Description: "Ngừng nhận mọi tin"},
+	{Command: "forget", Description: "Xóa mọi dữ liệu của bạn"},
 	{Command: "help", Description: "Hướng dẫn sử dụng"},
 }
 

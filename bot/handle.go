@@ -145,6 +145,11 @@ func (b *Bot) onText(ctx context.Context, u update) error {
 		}
 		_, err = b.send(ctx, u.ChatID, text, kb)
 		return err
+	case "forget":
+		var kb keyboard
+		kb.row(button(btnForget, cbForget))
+		_, err := b.send(ctx, u.ChatID, txtForgetAsk, kb.markup())
+		return err
 	default: // stop
 		return b.stop(ctx, u)
 	}

@@ -21,6 +21,7 @@ const (
 	cbRemove = "rm"   // rm:AREA        unsubscribe from the list
 	cbTopics = "tp"   // tp:AREA        the topics of a subscription
 	cbToggle = "tg"   // tg:AREA:BIT    switch one topic on or off
+	cbForget = "fg"   // fg             delete everything kept about the chat
 )
 
 // Officials' buttons. Each handler checks again that the user is an

@@ -275,6 +275,11 @@ func (b *Bot) press(ctx context.Context, u update) (string, error) {
 		return "", view(b.areaView(ctx, 0, 0))
 	case cbMine:
 		return "", view(b.mineView(ctx, u.ChatID))
+	case cbForget:
+		if err := b.db.ForgetChat(ctx, u.ChatID); err != nil {
+			return "", err
+		}
+		return txtForgottenToast, view(txtForgotten, nil, nil)
 	}
 	nargs := 1
 	if action == cbNav || action == cbToggle {

@@ -288,3 +288,23 @@ func labels(m telegramtest.Message) []string {
 	}
 	return out
 }
+
+func TestForgetDeletesEverything(t *testing.T) {
+	e := startBot(t, bot.Config{})
+	chat := telegramtest.PrivateChat(hoa)
+	e.srv.SendDeepLink(hoa, "kp2-phu-tho-hoa")
+	e.message(t, chat.ID, 1)
+	id := e.srv.SendText(chat, hoa, "/forget")
+	e.handled(t, id)
+	m := e.message(t, chat.ID, 2)
+	if !strings.Contains(m.Text, "xóa hết") || !hasButton(m, "🗑 Xóa dữ liệu của tôi") {
+		t.Fatalf("/forget = %q, buttons %v", m.Text, labels(m))
+	}
+	e.press(t, chat, hoa, "🗑 Xóa dữ liệu của tôi")
+	if m := e.message(t, chat.ID, 2); !strings.Contains(m.Text, "Đã xóa mọi dữ liệu") {
+		t.Fatalf("after pressing = %q", m.Text)
+	}
+	if _, err := e.db.ChatByID(context.Background(), chat.ID); store.ErrorCode(err) != store.ENOTFOUND {
+		t.Fatalf("the chat is still stored: %v", err)
+	}
+}

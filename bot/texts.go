@@ -22,6 +22,7 @@ const (
 		"/start: chọn phường, khu phố để nhận tin\n" +
 		"/mine: xem các khu vực bạn đang nhận tin, đổi chủ đề hoặc bỏ bớt\n" +
 		"/stop: ngừng nhận mọi tin\n" +
+		"/forget: xóa mọi dữ liệu Loa Phường lưu về bạn\n" +
 		"/help: xem hướng dẫn này\n\n" +
 		"Bạn cũng có thể gõ tên phường hoặc khu phố (có dấu hay không dấu đều được) để tìm và đăng ký."
 	txtHelpGroup = "<b>Loa Phường</b> đưa thông báo của phường, khu phố vào nhóm này.\n\n" +
@@ -40,6 +41,11 @@ const (
 	txtSubscribedToast = "Đã đăng ký"
 	txtUndoneToast     = "Đã hủy đăng ký"
 	txtSavedToast      = "Đã lưu"
+	txtForgetAsk       = "🗑 Loa Phường chỉ lưu những gì cần để gửi tin cho bạn: mã cuộc trò chuyện, các khu vực và chủ đề bạn chọn, " +
+		"và các tin đã gửi cho bạn.\n\nBấm nút bên dưới để xóa hết. Sau đó Loa Phường không còn gửi gì cho bạn nữa; " +
+		"khi muốn nhận tin lại, bạn gõ /start."
+	txtForgotten      = "✅ Đã xóa mọi dữ liệu của bạn. Khi muốn nhận tin lại, bạn gõ /start."
+	txtForgottenToast = "Đã xóa"
 
 	btnSubscribeAll = "✅ Nhận tin cả %s"
 	btnBack         = "« Quay lại"
@@ -52,6 +58,7 @@ const (
 	btnTopicsOf     = "🏷 Chủ đề %s"
 	btnDone         = "« Xong"
 	btnResubscribe  = "📢 Đăng ký lại"
+	btnForget       = "🗑 Xóa dữ liệu của tôi"
 )
 
 // esc escapes text for Telegram's HTML parse mode.

@@ -272,3 +272,25 @@ func moveDeliveries(ctx context.Context, tx querier, oldID, newID int64) error {
 	}
 	return nil
 }
+
+// ForgetChat deletes everything kept about a chat: its subscriptions, its
+// deliveries, its draft and the chat itself (DESIGN §6: deleting one's data
+// is a command away). The audit log keeps what officials did.
+func (db *DB) ForgetChat(ctx context.Context, id int64) error {
+	if id == 0 {
+		return Errorf(EINVALID, "chat id is 0")
+	}
+	return db.update(ctx, func(tx querier) error {
+		for _, q := range []string{
+			`DELETE FROM deliveries WHERE chat_id = ?`,
+			`DELETE FROM drafts WHERE chat_id = ?`,
+			`DELETE FROM subscriptions WHERE chat_id = ?`,
+			`DELETE FROM chats WHERE id = ?`,
+		} {
+			if _, err := tx.ExecContext(ctx, q, id); err != nil {
+				return fmt.Errorf("forget chat %d: %w", id, err)
+			}
+		}
+		return nil
+	})
+}

@@ -304,3 +304,27 @@ func TestMigrateChat_UnknownOld(t *testing.T) {
 		}
 	}
 }
+
+func TestForgetChat(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	ward := mustImportTanPhu(t, db)["phu-tho-hoa"]
+	mustSubscribe(t, db, 42, ward, store.AllTopics)
+	mustSubscribe(t, db, 43, ward, store.AllTopics)
+	b, _ := mustBroadcast(t, db, ward, store.TopicAnnouncements)
+	if err := db.ForgetChat(ctx, 42); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ChatByID(ctx, 42); store.ErrorCode(err) != store.ENOTFOUND {
+		t.Errorf("chat still there: %v", err)
+	}
+	if subs, _ := db.Subscriptions(ctx, 42); len(subs) != 0 {
+		t.Errorf("subscriptions left: %+v", subs)
+	}
+	if got := deliveryStates(t, db, b.ID); len(got) != 1 || got[43] != store.DeliveryPending {
+		t.Errorf("deliveries = %v, want only chat 43's", got)
+	}
+	if err := db.ForgetChat(ctx, 42); err != nil {
+		t.Errorf("forgetting twice: %v", err)
+	}
+}
