@@ -53,6 +53,7 @@ const (
 	descBadCommand       = "Bad Request: BOT_COMMAND_INVALID"
 	descBadCommandDesc   = "Bad Request: BOT_COMMAND_DESCRIPTION_INVALID"
 	descWebhookHTTPS     = "Bad Request: bad webhook: An HTTPS URL must be provided for webhook"
+	descWebhookSecret    = "Bad Request: secret token contains unallowed characters"
 )
 
 // tooManyRequests is the flood-control description for a wait of n seconds.
