@@ -123,11 +123,15 @@ func (m *Main) dbFlag(fs *flag.FlagSet) *string {
 	return fs.String("db", m.env("LOAPHUONG_DB", "loaphuong.db"), "SQLite database file (LOAPHUONG_DB)")
 }
 
-// logger returns the program's logger, which removes secrets from every
-// line it writes.
-func (m *Main) logger(secrets ...string) *slog.Logger {
-	h := slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})
-	return slog.New(newRedactHandler(h, secrets...))
+// logFlag adds --log-format to a flag set.
+func (m *Main) logFlag(fs *flag.FlagSet) *string {
+	return fs.String("log-format", m.env("LOAPHUONG_LOG_FORMAT", "text"), "log lines as text or json (LOAPHUONG_LOG_FORMAT)")
+}
+
+// logger returns the program's logger on Stderr, which removes secrets
+// from every line it writes.
+func (m *Main) logger(format string, secrets ...string) (*slog.Logger, error) {
+	return newLogger(m.Stderr, format, secrets...)
 }
 
 // ExitCode is the process exit code for an error Run returned: 0 for none,
