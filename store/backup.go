@@ -49,3 +49,22 @@ func (db *DB) CountPendingDeliveries(ctx context.Context) (int, error) {
 	}
 	return n, nil
 }
+
+// Summary counts the rows a person checks a backup by: areas, chats,
+// subscriptions, officials' roles, broadcasts and deliveries.
+type Summary struct {
+	Areas, Chats, Subscriptions, Roles, Broadcasts, Deliveries int
+}
+
+// Summarize counts the rows of the main tables.
+func (db *DB) Summarize(ctx context.Context) (Summary, error) {
+	var s Summary
+	err := db.stmts.reads().QueryRowContext(ctx, `SELECT
+		(SELECT count(*) FROM areas), (SELECT count(*) FROM chats), (SELECT count(*) FROM subscriptions),
+		(SELECT count(*) FROM roles), (SELECT count(*) FROM broadcasts), (SELECT count(*) FROM deliveries)`).
+		Scan(&s.Areas, &s.Chats, &s.Subscriptions, &s.Roles, &s.Broadcasts, &s.Deliveries)
+	if err != nil {
+		return s, fmt.Errorf("count rows: %w", err)
+	}
+	return s, nil
+}

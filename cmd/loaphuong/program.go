@@ -74,6 +74,10 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		err = m.broadcast(ctx, rest)
 	case "officials":
 		err = m.officials(ctx, rest)
+	case "backup":
+		err = m.backup(ctx, rest)
+	case "stats":
+		err = m.stats(ctx, rest)
 	case "help", "-h", "--help", "-help":
 		fmt.Fprint(m.Stdout, usage)
 		return nil
