@@ -23,6 +23,7 @@ var officialCommands = []tgbotapi.BotCommand{
 	{Command: "history", Description: "Xem thông báo đã gửi, hủy thông báo chưa gửi xong"},
 	{Command: "invite", Description: "Tạo link mời cán bộ"},
 	{Command: "officials", Description: "Danh sách cán bộ, thu hồi quyền"},
+	{Command: "stats", Description: "Thống kê người nhận tin và kết quả gửi"},
 	{Command: "cancel", Description: "Hủy thông báo đang soạn"},
 }
 
@@ -68,6 +69,13 @@ func (b *Bot) officialCommand(ctx context.Context, u update) error {
 			return err
 		}
 		_, err = b.send(ctx, u.ChatID, text, kb)
+		return err
+	case "stats":
+		text, err := b.statsView(ctx, u.UserID)
+		if err != nil {
+			return err
+		}
+		_, err = b.send(ctx, u.ChatID, text, nil)
 		return err
 	case "invite":
 		text, kb, err := b.scopeView(ctx, u.UserID, inviteScope, 0, 0)
