@@ -179,6 +179,7 @@ func init() {
 		{name: "getWebhookInfo", fn: (*Server).getWebhookInfo},
 		{name: "sendMessage", fn: (*Server).sendMessage, chat: true, sends: true},
 		{name: "sendPhoto", fn: (*Server).sendPhoto, chat: true, sends: true},
+		{name: "sendDocument", fn: (*Server).sendDocument, chat: true, sends: true},
 		{name: "copyMessage", fn: (*Server).copyMessage, chat: true, sends: true},
 		{name: "forwardMessage", fn: (*Server).forwardMessage, chat: true, sends: true},
 		{name: "editMessageText", fn: (*Server).editMessageText, chat: true},

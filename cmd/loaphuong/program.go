@@ -78,6 +78,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		err = m.backup(ctx, rest)
 	case "stats":
 		err = m.stats(ctx, rest)
+	case "poster":
+		err = m.poster(ctx, rest)
 	case "help", "-h", "--help", "-help":
 		fmt.Fprint(m.Stdout, usage)
 		return nil
