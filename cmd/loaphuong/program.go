@@ -38,7 +38,10 @@ func usagef(format string, args ...any) error {
 const usage = `Loa Phường: the ward loudspeaker on Telegram.
 
 Usage:
-  loaphuong serve [flags]          run the bot (long polling)
+  loaphuong sandbox                try the bot offline: no token, no network; talk to
+                                   it in the terminal as a resident or an official
+  loaphuong serve [flags]          run the bot (long polling; --webhook-url for a
+                                   webhook; --listen for /healthz and /metrics)
   loaphuong areas import FILE      import areas from a CSV file
   loaphuong areas list             list the areas
   loaphuong broadcast --area CODE [--topic T] [--at TIME] [--urgent] [--text TEXT]
@@ -50,6 +53,12 @@ Usage:
   loaphuong officials revoke --user ID [--area CODE]
                                    take a role away
   loaphuong officials list         list the officials
+  loaphuong stats [--area CODE]    subscribers per area, growth over 7 and 30 days,
+                                   delivery of the latest broadcasts
+  loaphuong poster --area CODE --out FILE.png [--bot USERNAME] [--size a5|a4]
+                                   the printable QR poster of an area
+  loaphuong backup [--force] FILE  a consistent copy of the database, safe while
+                                   serve runs
   loaphuong help                   show this help
 
 Every command takes --db (LOAPHUONG_DB, default loaphuong.db).
@@ -80,6 +89,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		err = m.stats(ctx, rest)
 	case "poster":
 		err = m.poster(ctx, rest)
+	case "sandbox":
+		err = m.sandbox(ctx, rest)
 	case "help", "-h", "--help", "-help":
 		fmt.Fprint(m.Stdout, usage)
 		return nil
