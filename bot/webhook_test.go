@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -226,4 +227,33 @@ func deadlineCtx(tb testing.TB) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	tb.Cleanup(cancel)
 	return ctx
+}
+
+// BenchmarkWebhookAck measures how fast the webhook stores and
+// acknowledges updates, from 8 connections at once (Telegram uses up to 40).
+func BenchmarkWebhookAck(b *testing.B) {
+	e := newHookEnv(b, nil, nil, "s3cret")
+	var next atomic.Int64
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+	b.SetParallelism(4) // 4 x GOMAXPROCS goroutines
+	b.ResetTimer()
+	start := time.Now()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			id := next.Add(1)
+			req, _ := http.NewRequest(http.MethodPost, e.hook.URL, strings.NewReader(fmt.Sprintf(startUpdate, id, 1000+id, 1000+id)))
+			req.Header.Set(bot.SecretHeader, "s3cret")
+			resp, err := client.Do(req)
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				b.Errorf("status %d", resp.StatusCode)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "updates/s")
 }

@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"context"
+	"fmt"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -64,4 +66,44 @@ func TestBackup_WhileWriting(t *testing.T) {
 		t.Fatalf("the copy holds %d subscriptions up to chat %d: want at least the first 100, without gaps", n, top)
 	}
 	t.Logf("the copy holds %d subscriptions", n)
+}
+
+// BenchmarkBackup copies a database of 100,000 subscribed chats and one
+// broadcast to all of them, and reports the copy's size.
+func BenchmarkBackup(b *testing.B) {
+	ctx := context.Background()
+	db := MustOpenDB(b)
+	areas := mustImportTanPhu(b, db)
+	mustSeedSubscribers(b, db, []store.Area{areas["pth-kp1"], areas["pth-kp2"], areas["pth-kp3"]}, 100_000)
+	if _, err := db.CreateBroadcast(ctx, &store.Broadcast{AreaID: areas["phu-tho-hoa"].ID, Topic: store.TopicAnnouncements, Text: "x", Author: "bench"}); err != nil {
+		b.Fatal(err)
+	}
+	dir := b.TempDir()
+	var size int64
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		path := filepath.Join(dir, fmt.Sprintf("b%d.db", i))
+		if err := db.Backup(ctx, path); err != nil {
+			b.Fatal(err)
+		}
+		if st, err := os.Stat(path); err == nil {
+			size = st.Size()
+		}
+	}
+	b.ReportMetric(float64(size)/(1<<20), "MB")
+}
+
+// BenchmarkAreaStats computes the stats of every area over 100,000
+// subscribed chats.
+func BenchmarkAreaStats(b *testing.B) {
+	ctx := context.Background()
+	db := MustOpenDB(b)
+	areas := mustImportTanPhu(b, db)
+	mustSeedSubscribers(b, db, []store.Area{areas["pth-kp1"], areas["pth-kp2"], areas["pth-kp3-cc-ht"], areas["tsn-kp1"]}, 100_000)
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := db.AreaStats(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
