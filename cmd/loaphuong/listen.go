@@ -25,8 +25,8 @@ type endpoints struct {
 	bot      *bot.Bot
 	db       *store.DB
 	hookPath string // "" without a webhook
-	// registry is the /metrics registry (default: a new one with the bot's
-	// series); the scheduler and the news sources add theirs to it.
+	// registry is what /metrics serves (default: a new one with the bot's
+	// series only); serve adds the scheduler's and the news sources' to it.
 	registry *metrics.Registry
 }
 

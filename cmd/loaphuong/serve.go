@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/loaphuong/loaphuong/bot"
+	"github.com/loaphuong/loaphuong/metrics"
 	"github.com/loaphuong/loaphuong/store"
 )
 
@@ -103,7 +104,11 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	}
 	log.Info("starting", "db", *dbPath, "api", *apiURL, "updates", mode)
 	if *listen != "" {
-		stop, err := m.listen(ctx, *listen, log, endpoints{bot: b, db: db, hookPath: hookPath})
+		reg := metrics.New()
+		registerBot(reg, b, db)
+		// The scheduler and the news sources, started here, register their
+		// counters on reg the same way (see registerBot).
+		stop, err := m.listen(ctx, *listen, log, endpoints{bot: b, db: db, hookPath: hookPath, registry: reg})
 		if err != nil {
 			return err
 		}
