@@ -58,6 +58,10 @@ type Config struct {
 	// for chats without their own setting: "HH:MM-HH:MM" in Asia/Ho_Chi_Minh
 	// or "off" (default store.DefaultQuietHours).
 	QuietHours string
+
+	// Webhook, when its URL is set, has Telegram post updates to that URL
+	// instead of the bot polling for them (see WebhookHandler).
+	Webhook Webhook
 }
 
 // Bot is the Telegram side of Loa Phường.
@@ -73,6 +77,11 @@ type Bot struct {
 
 	// wakeup tells the dispatcher that a broadcast was created.
 	wakeup chan struct{}
+	// stored tells the webhook's update loop that an update was stored.
+	stored chan struct{}
+
+	counters counters
+	idle     idleState
 }
 
 // New returns a bot; it does nothing until Run.
@@ -113,14 +122,17 @@ func New(cfg Config) *Bot {
 	if cfg.QuietHours == "" {
 		cfg.QuietHours = store.DefaultQuietHours
 	}
-	return &Bot{
-		api:    cfg.API,
+	b := &Bot{
 		db:     cfg.Store,
 		log:    cfg.Logger,
 		cfg:    cfg,
 		flood:  newFloodGuard(cfg.FloodBurst, cfg.FloodEvery),
 		wakeup: make(chan struct{}, 1),
+		stored: make(chan struct{}, 1),
+		idle:   newIdleState(),
 	}
+	b.api = observedAPI{next: cfg.API, c: &b.counters}
+	return b
 }
 
 // Wake tells the dispatcher to look for new broadcasts now rather than at
@@ -139,8 +151,9 @@ func (b *Bot) Username() string {
 	return b.username
 }
 
-// Start introduces the bot to Telegram: who it is, its commands, and that
-// updates come by polling. It retries until Telegram answers or ctx ends.
+// Start introduces the bot to Telegram: who it is, its commands, and how
+// updates come: by polling (any webhook is deleted) or to the configured
+// webhook. It retries until Telegram answers or ctx ends.
 func (b *Bot) Start(ctx context.Context) error {
 	var me tgbotapi.User
 	err := b.retry(ctx, "getMe", func() (err error) {
@@ -158,7 +171,11 @@ func (b *Bot) Start(ctx context.Context) error {
 	}
 	b.log.Info("connected to Telegram", "bot", me.UserName)
 
-	if err := b.retry(ctx, "deleteWebhook", func() error {
+	if b.cfg.Webhook.URL != "" {
+		if err := b.retry(ctx, "setWebhook", func() error { return b.setWebhook(ctx) }); err != nil {
+			return err
+		}
+	} else if err := b.retry(ctx, "deleteWebhook", func() error {
 		_, err := b.api.Request(ctx, tgbotapi.DeleteWebhookConfig{})
 		return err
 	}); err != nil {
@@ -179,19 +196,16 @@ var commands = []tgbotapi.BotCommand{
 	{Command: "help", Description: "Hướng dẫn sử dụng"},
 }
 
-// Run starts the bot and handles updates by long polling until ctx is
-// cancelled. The offset is stored only once the updates before it have been
-// handled, so a restart neither loses nor repeats an update.
+// Run starts the bot and handles updates until ctx is cancelled: by long
+// polling, or those the webhook stored when Config.Webhook is set. Either
+// way an update counts as received only once it has been handled (the
+// polling offset is stored after a batch, a stored update is marked handled
+// after it), so a restart neither loses nor repeats one.
 func (b *Bot) Run(ctx context.Context) error {
 	if err := b.Start(ctx); err != nil {
 		if ctx.Err() != nil {
 			return nil
 		}
-		return err
-	}
-	// Read without ctx: a stop that lands here is a clean stop, not a failure.
-	offset, err := b.loadOffset(context.WithoutCancel(ctx))
-	if err != nil {
 		return err
 	}
 	// The outbox is drained alongside; Run returns once its sends in
@@ -207,6 +221,20 @@ func (b *Bot) Run(ctx context.Context) error {
 	stop := context.AfterFunc(ctx, func() { time.AfterFunc(b.cfg.ShutdownGrace, hcancel) })
 	defer stop()
 
+	if b.cfg.Webhook.URL != "" {
+		return b.runWebhook(ctx, hctx)
+	}
+	return b.poll(ctx, hctx)
+}
+
+// poll handles updates by long polling until ctx ends; hctx bounds the
+// handling of those already received.
+func (b *Bot) poll(ctx, hctx context.Context) error {
+	// Read without ctx: a stop that lands here is a clean stop, not a failure.
+	offset, err := b.loadOffset(context.WithoutCancel(ctx))
+	if err != nil {
+		return err
+	}
 	backoff := newBackoff()
 	for ctx.Err() == nil {
 		updates, err := b.api.GetUpdates(ctx, tgbotapi.UpdateConfig{
@@ -266,10 +294,24 @@ func (b *Bot) loadOffset(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-// handleBatch handles updates concurrently, one goroutine per chat so that
-// a chat's updates keep their order, and returns the offset to confirm: one
-// past the last update of the unbroken run of handled ones.
+// handleBatch handles updates and returns the offset to confirm: one past
+// the last update of the unbroken run of handled ones.
 func (b *Bot) handleBatch(ctx context.Context, updates []tgbotapi.Update) int {
+	done := b.handleUpdates(ctx, updates)
+	next := updates[0].UpdateID
+	for i, ok := range done {
+		if !ok {
+			break
+		}
+		next = updates[i].UpdateID + 1
+	}
+	return next
+}
+
+// handleUpdates handles updates concurrently, one goroutine per chat so
+// that a chat's updates keep their order, and says which were handled:
+// once ctx ends, a chat's remaining updates are left for later.
+func (b *Bot) handleUpdates(ctx context.Context, updates []tgbotapi.Update) []bool {
 	done := make([]bool, len(updates))
 	byChat := map[int64][]int{}
 	var order []int64
@@ -300,14 +342,7 @@ func (b *Bot) handleBatch(ctx context.Context, updates []tgbotapi.Update) int {
 		}()
 	}
 	wg.Wait()
-	next := updates[0].UpdateID
-	for i, ok := range done {
-		if !ok {
-			break
-		}
-		next = updates[i].UpdateID + 1
-	}
-	return next
+	return done
 }
 
 // retry calls f until it succeeds, waiting between attempts as the failure

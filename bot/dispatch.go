@@ -69,6 +69,8 @@ type dispatcher struct {
 	pace   *pacer
 	// quietDefault is the quiet hours of chats without their own.
 	quietDefault store.QuietHours
+	// reporting counts the reports queued and not yet sent.
+	reporting int
 }
 
 // newDispatcher sizes the queue to about a quarter second of sending, so
@@ -146,7 +148,9 @@ func (d *dispatcher) feed(ctx context.Context) {
 	var lastPoll time.Time
 	for ctx.Err() == nil {
 		now := time.Now()
+		var look uint64
 		if now.Sub(lastPoll) >= pollEvery {
+			look = d.b.idle.begin()
 			d.refresh(ctx)
 			lastPoll = now
 		}
@@ -154,6 +158,7 @@ func (d *dispatcher) feed(ctx context.Context) {
 		d.fill(ctx)
 		d.finish(ctx)
 		d.report(now)
+		d.publish(look)
 		select {
 		case <-ctx.Done():
 		case <-tick.C:
@@ -162,6 +167,14 @@ func (d *dispatcher) feed(ctx context.Context) {
 			lastPoll = time.Time{}
 		}
 	}
+}
+
+// publish tells WaitIdle whether anything is left to do, as of look.
+func (d *dispatcher) publish(look uint64) {
+	d.mu.Lock()
+	busy := len(d.active) > 0 || len(d.later) > 0 || len(d.queue) > 0 || d.reporting > 0
+	d.mu.Unlock()
+	d.b.idle.publish(look, busy)
 }
 
 // refresh learns which broadcasts are due, and which were cancelled.
@@ -278,6 +291,9 @@ func (d *dispatcher) finish(ctx context.Context) {
 		d.mu.Lock()
 		if done {
 			delete(d.active, a.b.ID)
+			if a.b.ReportChat != 0 {
+				d.reporting++ // the final report, queued below
+			}
 		} else {
 			a.cursor, a.exhausted = math.MinInt64, false
 		}

@@ -32,12 +32,16 @@ func (d *dispatcher) report(now time.Time) {
 	for _, r := range due {
 		select {
 		case d.reports <- r:
+			d.mu.Lock()
+			d.reporting++
+			d.mu.Unlock()
 		default: // the reporter is busy: the next tick will do
 		}
 	}
 }
 
-// final queues the final report of a finished broadcast.
+// final queues the final report of a finished broadcast (finish counted it
+// in reporting already).
 func (d *dispatcher) final(ctx context.Context, a *active) {
 	if c, err := d.b.db.DeliveryCounts(ctx, a.b.ID); err == nil {
 		d.b.log.Info("broadcast delivered", "broadcast", a.b.ID, "author", a.b.Author,
@@ -55,6 +59,10 @@ func (d *dispatcher) reporter(ctx context.Context) {
 		if err := d.sendReport(ctx, r); err != nil && ctx.Err() == nil {
 			d.b.log.Warn("broadcast report failed", "broadcast", r.b.ID, "chat", r.b.ReportChat, "err", err)
 		}
+		d.mu.Lock()
+		d.reporting--
+		d.mu.Unlock()
+		d.publish(0)
 	}
 }
 

@@ -62,6 +62,7 @@ func (d *dispatcher) deliver(ctx context.Context, msgs []part, j job) {
 	err := d.sendParts(sctx, ctx, msgs, &j)
 	class, retryAfter, migrateTo := classify(err)
 	out := store.Delivery{BroadcastID: j.bid, ChatID: j.chat, MessageID: j.msgID}
+	d.b.counters.deliveries[outcomeOf(class)].Add(1)
 	switch class {
 	case failNone, failNotModified:
 		out.State = store.DeliverySent
@@ -94,6 +95,23 @@ func (d *dispatcher) deliver(ctx context.Context, msgs []part, j job) {
 		d.wait(j, time.Now().Add(wait))
 	}
 	d.results <- out
+}
+
+// outcomeOf is the outcome a class of answer counts as in Metrics.Deliveries.
+func outcomeOf(class failure) int {
+	switch class {
+	case failNone, failNotModified:
+		return outSent
+	case failRetryAfter:
+		return outRateLimited
+	case failMigrated:
+		return outMigrated
+	case failBlocked, failChatGone:
+		return outBlocked
+	case failBadRequest:
+		return outFailed
+	}
+	return outRetry
 }
 
 // retryDelay is the wait before a delivery's next attempt: 1s doubling, at

@@ -25,6 +25,7 @@ func (b *Bot) handle(ctx context.Context, u update) {
 		if r := recover(); r != nil {
 			b.log.Error("handler panicked", "update", u.ID, "panic", r, "stack", string(debug.Stack()))
 		}
+		b.counters.updates[u.Kind].Add(1)
 	}()
 	if u.ChatID == 0 && u.Kind != kindCallback {
 		return // no chat to act on or answer (anonymised or unknown payloads)

@@ -43,6 +43,8 @@ const (
 	cbRevoke      = "rv" // rv:USER:AREA:PAGE  /officials: revoke USER's role on AREA
 	cbHistCancel  = "hc" // hc:BROADCAST       /history: cancel a pending broadcast
 	cbHistRefresh = "hr" // hr                 /history: show the list again
+	cbPosterNav   = "pa" // pa:AREA:PAGE       /poster: show the areas inside AREA (0: the top of one's scope)
+	cbPosterMake  = "pp" // pp:AREA            /poster: make the poster of AREA
 )
 
 // pageSize is how many child areas one page of buttons shows.

@@ -23,6 +23,8 @@ var officialCommands = []tgbotapi.BotCommand{
 	{Command: "history", Description: "Xem thông báo đã gửi, hủy thông báo chưa gửi xong"},
 	{Command: "invite", Description: "Tạo link mời cán bộ"},
 	{Command: "officials", Description: "Danh sách cán bộ, thu hồi quyền"},
+	{Command: "stats", Description: "Thống kê người nhận tin và kết quả gửi"},
+	{Command: "poster", Description: "Tạo áp phích mã QR để cư dân đăng ký"},
 	{Command: "cancel", Description: "Hủy thông báo đang soạn"},
 }
 
@@ -69,6 +71,20 @@ func (b *Bot) officialCommand(ctx context.Context, u update) error {
 		}
 		_, err = b.send(ctx, u.ChatID, text, kb)
 		return err
+	case "stats":
+		text, err := b.statsView(ctx, u.UserID)
+		if err != nil {
+			return err
+		}
+		_, err = b.send(ctx, u.ChatID, text, nil)
+		return err
+	case "poster":
+		text, kb, err := b.scopeView(ctx, u.UserID, posterScope, 0, 0)
+		if err != nil {
+			return err
+		}
+		_, err = b.send(ctx, u.ChatID, text, kb)
+		return err
 	case "invite":
 		text, kb, err := b.scopeView(ctx, u.UserID, inviteScope, 0, 0)
 		if err != nil {
@@ -93,6 +109,7 @@ var officialActions = map[string]int{
 	cbBcSend: 0, cbBcCancel: 0,
 	cbInvNav: 2, cbInvMake: 1, cbRevoke: 3, cbOfficials: 1,
 	cbHistCancel: 1, cbHistRefresh: 0,
+	cbPosterNav: 2, cbPosterMake: 1,
 }
 
 // isOfficialAction says whether callback data belongs to an official's button.
@@ -130,6 +147,8 @@ func (b *Bot) officialPress(ctx context.Context, u update) (toast string, alert 
 		return b.pressOfficials(ctx, u, action, args)
 	case cbHistCancel, cbHistRefresh:
 		return b.pressHistory(ctx, u, action, args)
+	case cbPosterNav, cbPosterMake:
+		return b.pressPoster(ctx, u, action, args)
 	}
 	return b.pressBroadcast(ctx, u, action, args)
 }

@@ -29,6 +29,8 @@ const (
 		"/history: xem các thông báo đã gửi, số nơi đã nhận, hủy thông báo chưa gửi xong\n" +
 		"/invite: tạo link mời cán bộ cho khu vực bạn phụ trách\n" +
 		"/officials: xem danh sách cán bộ, thu hồi quyền\n" +
+		"/stats: thống kê người nhận tin, tăng giảm trong 7 và 30 ngày, kết quả gửi các thông báo gần đây\n" +
+		"/poster: tạo áp phích có mã QR để dán ở khu phố: cư dân quét mã là đăng ký nhận tin\n" +
 		"/cancel: hủy thông báo đang soạn dở"
 
 	txtBcNeedText = "✍️ Thông báo cần có nội dung. Hãy gửi một tin nhắn chữ, hoặc một ảnh kèm chú thích " +

@@ -156,6 +156,22 @@ func (db *DB) SetChatStatus(ctx context.Context, id int64, s ChatStatus) error {
 
 // setChatStatus is SetChatStatus inside a transaction.
 func setChatStatus(ctx context.Context, tx querier, id int64, s ChatStatus, now string) error {
+	var was ChatStatus
+	if err := tx.QueryRowContext(ctx, `SELECT status FROM chats WHERE id = ?`, id).Scan(&was); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("set status of chat %d: %w", id, err)
+	}
+	// A chat that can no longer be reached ends its subscriptions for
+	// stats, one that comes back makes them again.
+	switch {
+	case was == ChatActive && (s == ChatBlocked || s == ChatLeft):
+		if err := tallyChat(ctx, tx, id, false, now); err != nil {
+			return err
+		}
+	case (was == ChatBlocked || was == ChatLeft) && s == ChatActive:
+		if err := tallyChat(ctx, tx, id, true, now); err != nil {
+			return err
+		}
+	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO chats (id, status, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)
 		ON CONFLICT (id) DO UPDATE SET status = ?2, updated_at = ?3
 		WHERE status NOT IN (?2, 'migrated')`, id, s, now)

@@ -74,6 +74,9 @@ func (db *DB) Subscribe(ctx context.Context, chatID, areaID int64, topics Topic)
 			return err
 		}
 		created = n == 1
+		if created {
+			return tallyArea(ctx, tx, areaID, true, now)
+		}
 		return nil
 	})
 	if err != nil {
@@ -103,13 +106,23 @@ func ensureReachable(ctx context.Context, tx querier, chatID int64, now string) 
 // Unsubscribe removes a chat's subscription to an area, and reports whether it had one.
 func (db *DB) Unsubscribe(ctx context.Context, chatID, areaID int64) (bool, error) {
 	var n int64
+	now := formatTime(db.now())
 	err := db.update(ctx, func(tx querier) error {
+		active, err := chatActive(ctx, tx, chatID)
+		if err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `DELETE FROM subscriptions WHERE chat_id = ? AND area_id = ?`, chatID, areaID)
 		if err != nil {
 			return fmt.Errorf("unsubscribe chat %d from area %d: %w", chatID, areaID, err)
 		}
-		n, err = res.RowsAffected()
-		return err
+		if n, err = res.RowsAffected(); err != nil {
+			return err
+		}
+		if n > 0 && active {
+			return tallyArea(ctx, tx, areaID, false, now)
+		}
+		return nil
 	})
 	return n > 0, err
 }
@@ -117,7 +130,17 @@ func (db *DB) Unsubscribe(ctx context.Context, chatID, areaID int64) (bool, erro
 // UnsubscribeAll removes every subscription of a chat (/stop), and returns how many there were.
 func (db *DB) UnsubscribeAll(ctx context.Context, chatID int64) (int, error) {
 	var n int64
+	now := formatTime(db.now())
 	err := db.update(ctx, func(tx querier) error {
+		active, err := chatActive(ctx, tx, chatID)
+		if err != nil {
+			return err
+		}
+		if active {
+			if err := tallyChat(ctx, tx, chatID, false, now); err != nil {
+				return err
+			}
+		}
 		res, err := tx.ExecContext(ctx, `DELETE FROM subscriptions WHERE chat_id = ?`, chatID)
 		if err != nil {
 			return fmt.Errorf("unsubscribe chat %d: %w", chatID, err)

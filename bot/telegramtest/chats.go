@@ -35,6 +35,7 @@ type storedMsg struct {
 	ents      []entity
 	kb        [][]kbButton
 	photo     *photoInfo
+	doc       *docInfo
 	fwd       *forwardInfo
 }
 
@@ -47,6 +48,7 @@ type Message struct {
 	ParseMode string
 	Buttons   [][]Button // the inline keyboard, nil if none
 	Photo     bool
+	Document  string // the file name of a document (sendDocument), "" for other messages
 	Sent      time.Time
 	Edits     int // successful edits of text, caption or keyboard
 }
@@ -138,6 +140,7 @@ func (m *storedMsg) public(chatID int64) Message {
 	return Message{
 		ChatID: chatID, MessageID: m.id, Text: m.text, HTML: m.raw, ParseMode: m.parseMode,
 		Buttons: publicButtons(m.kb), Photo: m.photo != nil, Sent: m.sent, Edits: m.edits,
+		Document: m.doc.name(),
 	}
 }
 
@@ -207,9 +210,15 @@ func (s *Server) appendMessage(b []byte, cs *chatState, m *storedMsg) []byte {
 	if m.fwd != nil {
 		b = m.fwd.appendTo(b, s)
 	}
-	if m.photo != nil {
-		b = append(b, `,"photo":`...)
-		b = m.photo.appendSizes(b)
+	if m.doc != nil {
+		b = append(b, `,"document":`...)
+		b = m.doc.appendTo(b)
+	}
+	if m.photo != nil || m.doc != nil {
+		if m.photo != nil {
+			b = append(b, `,"photo":`...)
+			b = m.photo.appendSizes(b)
+		}
 		if m.text != "" {
 			b = append(b, `,"caption":`...)
 			b = appendString(b, m.text)

@@ -45,6 +45,7 @@ const (
 	descButtonNoAction   = "Bad Request: can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard"
 	descButtonData       = "Bad Request: BUTTON_DATA_INVALID"
 	descNoPhoto          = "Bad Request: there is no photo in the request"
+	descNoDocument       = "Bad Request: there is no document in the request"
 	descBadFileID        = "Bad Request: wrong file identifier/HTTP URL specified"
 	descEmptyFile        = "Bad Request: file must be non-empty"
 	descBadAction        = "Bad Request: wrong parameter action in request"
@@ -53,6 +54,7 @@ const (
 	descBadCommand       = "Bad Request: BOT_COMMAND_INVALID"
 	descBadCommandDesc   = "Bad Request: BOT_COMMAND_DESCRIPTION_INVALID"
 	descWebhookHTTPS     = "Bad Request: bad webhook: An HTTPS URL must be provided for webhook"
+	descWebhookSecret    = "Bad Request: secret token contains unallowed characters"
 )
 
 // tooManyRequests is the flood-control description for a wait of n seconds.

@@ -73,7 +73,7 @@ func (s *Server) editMessageText(c *call) answer {
 		return a
 	}
 	defer cs.mu.Unlock()
-	if m.photo != nil {
+	if m.photo != nil || m.doc != nil {
 		return failure(http.StatusBadRequest, descNoTextToEdit)
 	}
 	if m.text == text && sameEntities(m.ents, ents) && sameKeyboard(m.kb, kb) {

@@ -21,6 +21,10 @@ type Options struct {
 	// MaxRequests caps the requests Requests keeps, dropping the oldest
 	// (0: keep all). Counts and Stats count every request regardless.
 	MaxRequests int
+	// WebhookClient posts updates to the webhook the bot sets (default: a
+	// client with a 10s timeout). A test points the webhook's public HTTPS
+	// URL at the bot's local listener with its Transport.
+	WebhookClient *http.Client
 }
 
 // Server is a running fake Bot API. The bot calls URL+"/bot"+Token+"/"+method.
@@ -56,6 +60,7 @@ type Server struct {
 	lastPollSeq  int             // arrival index of the newest getUpdates served
 	allowed      map[string]bool // nil: Telegram's default set
 	webhookURL   string
+	hook         webhookState // delivery to the webhook (webhook.go)
 
 	// Chats, their messages and the users seen (chats.go, user.go).
 	chatsMu       sync.RWMutex
@@ -137,6 +142,10 @@ func NewServer(opts Options) *Server {
 		querySeq:     1<<62 + rand.Uint64()>>3,
 	}
 	s.renderBot()
+	s.hook.wake = make(chan struct{}, 1)
+	if s.opts.WebhookClient == nil {
+		s.opts.WebhookClient = &http.Client{Timeout: 10 * time.Second}
+	}
 	s.ts = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
 	s.URL = s.ts.URL
 	return s
@@ -170,6 +179,7 @@ func init() {
 		{name: "getWebhookInfo", fn: (*Server).getWebhookInfo},
 		{name: "sendMessage", fn: (*Server).sendMessage, chat: true, sends: true},
 		{name: "sendPhoto", fn: (*Server).sendPhoto, chat: true, sends: true},
+		{name: "sendDocument", fn: (*Server).sendDocument, chat: true, sends: true},
 		{name: "copyMessage", fn: (*Server).copyMessage, chat: true, sends: true},
 		{name: "forwardMessage", fn: (*Server).forwardMessage, chat: true, sends: true},
 		{name: "editMessageText", fn: (*Server).editMessageText, chat: true},

@@ -61,7 +61,11 @@ func (s *Server) enqueue(typ string, rest []byte) (id int, ok bool) {
 		s.poll = nil
 		close(p.done)
 	}
+	hook := s.webhookURL != ""
 	s.upMu.Unlock()
+	if hook {
+		s.pokeWebhook()
+	}
 	s.notify()
 	return id, true
 }
@@ -377,53 +381,4 @@ func (s *Server) learnChat(c *seenChat) {
 		s.usernames[strings.ToLower(c.Username)] = c.ID
 		s.chatsMu.Unlock()
 	}
-}
-
-// setWebhook sets (or, with an empty url, removes) the webhook; while one is set
-// getUpdates answers 409. Updates are not delivered to it: tests poll.
-func (s *Server) setWebhook(c *call) answer {
-	url := c.p.Get("url")
-	if url != "" && !strings.HasPrefix(url, "https://") {
-		return failure(http.StatusBadRequest, descWebhookHTTPS)
-	}
-	s.upMu.Lock()
-	had := s.webhookURL != ""
-	s.webhookURL = url
-	if c.boolParam("drop_pending_updates") {
-		s.queue = nil
-	}
-	s.upMu.Unlock()
-	switch {
-	case url != "":
-		return okTrueWithDescription("Webhook was set")
-	case had:
-		return okTrueWithDescription("Webhook was deleted")
-	}
-	return okTrueWithDescription("Webhook is already deleted")
-}
-
-// deleteWebhook removes the webhook, optionally dropping the queued updates.
-func (s *Server) deleteWebhook(c *call) answer {
-	s.upMu.Lock()
-	had := s.webhookURL != ""
-	s.webhookURL = ""
-	if c.boolParam("drop_pending_updates") {
-		s.queue = nil
-	}
-	s.upMu.Unlock()
-	if had {
-		return okTrueWithDescription("Webhook was deleted")
-	}
-	return okTrueWithDescription("Webhook is already deleted")
-}
-
-// getWebhookInfo reports the webhook and the number of queued updates.
-func (s *Server) getWebhookInfo(*call) answer {
-	s.upMu.Lock()
-	url, n := s.webhookURL, len(s.queue)
-	s.upMu.Unlock()
-	b := append([]byte(`{"url":`), appendString(nil, url)...)
-	b = append(b, `,"has_custom_certificate":false,"pending_update_count":`...)
-	b = appendInt(b, int64(n))
-	return okResult(append(b, '}'))
 }

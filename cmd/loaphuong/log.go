@@ -2,12 +2,36 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"log/slog"
+	"net/url"
+	"slices"
 	"strings"
 )
 
-// redactHandler removes secrets (the bot token) from every log record: the
-// message, every attribute, and errors whose text embeds a URL.
+// logFormats are the forms --log-format (LOAPHUONG_LOG_FORMAT) accepts.
+var logFormats = []string{"text", "json"}
+
+// newLogger returns a logger writing to w in format (text or json) that
+// removes secrets from every line.
+func newLogger(w io.Writer, format string, secrets ...string) (*slog.Logger, error) {
+	opts := &slog.HandlerOptions{Level: slog.LevelInfo}
+	var h slog.Handler
+	switch format {
+	case "text", "":
+		h = slog.NewTextHandler(w, opts)
+	case "json":
+		h = slog.NewJSONHandler(w, opts)
+	default:
+		return nil, fmt.Errorf("log format %q: want text or json", format)
+	}
+	return slog.New(newRedactHandler(h, secrets...)), nil
+}
+
+// redactHandler removes secrets (the bot token, the webhook's secret) from
+// every log record: the message, every attribute, and errors whose text
+// embeds a URL, as they are or escaped as in a URL.
 type redactHandler struct {
 	next    slog.Handler
 	secrets []string
@@ -16,8 +40,13 @@ type redactHandler struct {
 func newRedactHandler(next slog.Handler, secrets ...string) slog.Handler {
 	var s []string
 	for _, v := range secrets {
-		if v != "" {
-			s = append(s, v)
+		if v == "" {
+			continue
+		}
+		for _, form := range []string{v, url.QueryEscape(v), url.PathEscape(v)} {
+			if !slices.Contains(s, form) {
+				s = append(s, form)
+			}
 		}
 	}
 	return &redactHandler{next: next, secrets: s}

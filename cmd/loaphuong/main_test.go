@@ -235,32 +235,43 @@ func TestServeWithoutToken(t *testing.T) {
 }
 
 // TestTokenNeverPrinted runs serve against an API that cannot be reached,
-// and one that refuses the token, and reads every line it wrote.
+// and one that refuses the token, in both log formats, and reads every
+// line it wrote; /healthz says Telegram was never reached.
 func TestTokenNeverPrinted(t *testing.T) {
-	for name, apiURL := range map[string]string{
-		"unreachable": "http://127.0.0.1:1",
-		"bad host":    "http://no-such-host.invalid",
-	} {
-		t.Run(name, func(t *testing.T) {
-			env := map[string]string{"TELEGRAM_BOT_TOKEN": token, "TELEGRAM_API_URL": apiURL, "LOAPHUONG_DB": filepath.Join(t.TempDir(), "x.db")}
-			m, out, errb := newMain(env)
-			ctx, cancel := context.WithCancel(context.Background())
-			done := make(chan error, 1)
-			go func() { done <- m.Run(ctx, []string{"serve"}) }()
-			// Wait for the first failed attempt to be logged, then stop.
-			errb.waitFor("getMe", 10*time.Second)
-			cancel()
-			if err := <-done; err != nil {
-				t.Fatalf("serve: %v", err)
-			}
-			all := out.String() + errb.String()
-			if !strings.Contains(all, "getMe") {
-				t.Fatalf("no failure logged:\n%s", all)
-			}
-			if strings.Contains(all, token) || strings.Contains(all, "AAH-e2e") {
-				t.Fatalf("token printed:\n%s", all)
-			}
-		})
+	for _, format := range []string{"text", "json"} {
+		for name, apiURL := range map[string]string{
+			"unreachable": "http://127.0.0.1:1",
+			"bad host":    "http://no-such-host.invalid",
+		} {
+			t.Run(format+"/"+name, func(t *testing.T) {
+				env := map[string]string{"TELEGRAM_BOT_TOKEN": token, "TELEGRAM_API_URL": apiURL,
+					"LOAPHUONG_DB": filepath.Join(t.TempDir(), "x.db"), "LOAPHUONG_LOG_FORMAT": format}
+				m, out, errb := newMain(env)
+				ctx, cancel := context.WithCancel(context.Background())
+				done := make(chan error, 1)
+				go func() { done <- m.Run(ctx, []string{"serve", "--listen", "127.0.0.1:0"}) }()
+				// Wait for the first failed attempt to be logged, then stop.
+				errb.waitFor("getMe", 10*time.Second)
+				code, body := get(t, "http://"+listenAddr(t, errb)+"/healthz")
+				cancel()
+				if err := <-done; err != nil {
+					t.Fatalf("serve: %v", err)
+				}
+				if code != 503 || !strings.Contains(body, `"telegram":"never"`) {
+					t.Errorf("/healthz = %d %s", code, body)
+				}
+				all := out.String() + errb.String()
+				if !strings.Contains(all, "getMe") {
+					t.Fatalf("no failure logged:\n%s", all)
+				}
+				if format == "json" && !strings.HasPrefix(errb.String(), "{") {
+					t.Errorf("not JSON:\n%s", all)
+				}
+				if strings.Contains(all, token) || strings.Contains(all, "AAH-e2e") {
+					t.Fatalf("token printed:\n%s", all)
+				}
+			})
+		}
 	}
 	srv := telegramtest.NewServer(telegramtest.Options{Token: "other:token"})
 	defer srv.Close()

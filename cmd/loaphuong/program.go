@@ -38,7 +38,10 @@ func usagef(format string, args ...any) error {
 const usage = `Loa Phường: the ward loudspeaker on Telegram.
 
 Usage:
-  loaphuong serve [flags]          run the bot (long polling)
+  loaphuong sandbox                try the bot offline: no token, no network; talk to
+                                   it in the terminal as a resident or an official
+  loaphuong serve [flags]          run the bot (long polling; --webhook-url for a
+                                   webhook; --listen for /healthz and /metrics)
   loaphuong areas import FILE      import areas from a CSV file
   loaphuong areas list             list the areas
   loaphuong broadcast --area CODE [--topic T] [--at TIME] [--urgent] [--text TEXT]
@@ -50,6 +53,12 @@ Usage:
   loaphuong officials revoke --user ID [--area CODE]
                                    take a role away
   loaphuong officials list         list the officials
+  loaphuong stats [--area CODE]    subscribers per area, growth over 7 and 30 days,
+                                   delivery of the latest broadcasts
+  loaphuong poster --area CODE --out FILE.png [--bot USERNAME] [--size a5|a4]
+                                   the printable QR poster of an area
+  loaphuong backup [--force] FILE  a consistent copy of the database, safe while
+                                   serve runs
   loaphuong help                   show this help
 
 Every command takes --db (LOAPHUONG_DB, default loaphuong.db).
@@ -74,6 +83,14 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		err = m.broadcast(ctx, rest)
 	case "officials":
 		err = m.officials(ctx, rest)
+	case "backup":
+		err = m.backup(ctx, rest)
+	case "stats":
+		err = m.stats(ctx, rest)
+	case "poster":
+		err = m.poster(ctx, rest)
+	case "sandbox":
+		err = m.sandbox(ctx, rest)
 	case "help", "-h", "--help", "-help":
 		fmt.Fprint(m.Stdout, usage)
 		return nil
@@ -123,11 +140,15 @@ func (m *Main) dbFlag(fs *flag.FlagSet) *string {
 	return fs.String("db", m.env("LOAPHUONG_DB", "loaphuong.db"), "SQLite database file (LOAPHUONG_DB)")
 }
 
-// logger returns the program's logger, which removes secrets from every
-// line it writes.
-func (m *Main) logger(secrets ...string) *slog.Logger {
-	h := slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})
-	return slog.New(newRedactHandler(h, secrets...))
+// logFlag adds --log-format to a flag set.
+func (m *Main) logFlag(fs *flag.FlagSet) *string {
+	return fs.String("log-format", m.env("LOAPHUONG_LOG_FORMAT", "text"), "log lines as text or json (LOAPHUONG_LOG_FORMAT)")
+}
+
+// logger returns the program's logger on Stderr, which removes secrets
+// from every line it writes.
+func (m *Main) logger(format string, secrets ...string) (*slog.Logger, error) {
+	return newLogger(m.Stderr, format, secrets...)
 }
 
 // ExitCode is the process exit code for an error Run returned: 0 for none,

@@ -4,15 +4,20 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/loaphuong/loaphuong/bot"
+	"github.com/loaphuong/loaphuong/metrics"
 	"github.com/loaphuong/loaphuong/store"
 )
 
 // serve runs the bot until ctx is cancelled.
 func (m *Main) serve(ctx context.Context, args []string) error {
-	fs := m.flagSet("serve [flags]", "Runs the bot: receives updates from Telegram by long polling and answers them.")
+	fs := m.flagSet("serve [flags]", "Runs the bot: receives updates from Telegram by long polling, or at --webhook-url,\n"+
+		"and answers them. With --listen it serves /healthz and /metrics (and the webhook) there.")
 	dbPath := m.dbFlag(fs)
 	token := fs.String("token", "", "Telegram bot token from @BotFather (TELEGRAM_BOT_TOKEN; prefer the variable: flags show in ps)")
 	apiURL := fs.String("api-url", m.env("TELEGRAM_API_URL", "https://api.telegram.org"), "Telegram Bot API base URL (TELEGRAM_API_URL)")
@@ -25,8 +30,16 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	paid := fs.Bool("paid-broadcast", paidDef, "Telegram's paid broadcasts: 1000 messages per second, paid in Stars (LOAPHUONG_PAID_BROADCAST)")
 	quiet := fs.String("quiet-hours", m.env("LOAPHUONG_QUIET_HOURS", store.DefaultQuietHours),
 		"when non-urgent reminders and news wait for morning, HH:MM-HH:MM in Asia/Ho_Chi_Minh, or off; a chat's own setting wins (LOAPHUONG_QUIET_HOURS)")
+	listen := fs.String("listen", m.env("LOAPHUONG_LISTEN", ""), "address to serve /healthz, /metrics and the webhook on, such as 127.0.0.1:8080; none: no HTTP at all (LOAPHUONG_LISTEN)")
+	hookURL := fs.String("webhook-url", m.env("LOAPHUONG_WEBHOOK_URL", ""),
+		"public HTTPS URL at which Telegram posts updates (a reverse proxy forwards it to --listen, same path); none: long polling (LOAPHUONG_WEBHOOK_URL)")
+	hookSecret := fs.String("webhook-secret", "", "the webhook's secret token, A-Z a-z 0-9 _ - (LOAPHUONG_WEBHOOK_SECRET; default: generated once and kept in the database)")
+	logFormat := m.logFlag(fs)
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("serve: unexpected argument %q", fs.Arg(0))
 	}
 	if _, err := store.ParseQuietHours(*quiet); err != nil {
 		return usagef("serve: --quiet-hours (LOAPHUONG_QUIET_HOURS) %q: want HH:MM-HH:MM or off", *quiet)
@@ -44,27 +57,89 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if paidEnvErr != nil && !flagGiven(fs, "paid-broadcast") {
 		return usagef("serve: LOAPHUONG_PAID_BROADCAST=%q: want true or false", paidEnv)
 	}
+	if !slices.Contains(logFormats, *logFormat) {
+		return usagef("serve: --log-format (LOAPHUONG_LOG_FORMAT) %q: want text or json", *logFormat)
+	}
+	hookPath, err := webhookPath(*hookURL, *listen)
+	if err != nil {
+		return err
+	}
+	if *hookSecret == "" {
+		*hookSecret = m.env("LOAPHUONG_WEBHOOK_SECRET", "")
+	}
 	if *token == "" {
 		*token = m.env("TELEGRAM_BOT_TOKEN", "")
 	}
 	if *token == "" {
 		return usagef("serve: no bot token: set TELEGRAM_BOT_TOKEN (or pass --token)")
 	}
-	log := m.logger(*token)
 
 	db, err := store.Open(*dbPath)
 	if err != nil {
 		return fmt.Errorf("open database %s: %w", *dbPath, err)
 	}
 	defer db.Close()
+	var hook bot.Webhook
+	if *hookURL != "" {
+		secret, err := bot.WebhookSecret(ctx, db, *hookSecret)
+		if store.ErrorCode(err) == store.EINVALID {
+			return usagef("serve: --webhook-secret (LOAPHUONG_WEBHOOK_SECRET): %s", store.ErrorMessage(err))
+		}
+		if err != nil {
+			return err
+		}
+		hook = bot.Webhook{URL: *hookURL, Secret: secret}
+	}
+	log, err := m.logger(*logFormat, *token, hook.Secret)
+	if err != nil {
+		return usagef("serve: %v", err)
+	}
 
 	client := bot.NewClient(*token, *apiURL, nil)
 	b := bot.New(bot.Config{API: client, Store: db, Logger: log, Admins: admins, Rate: *rate, PaidBroadcast: *paid,
-		QuietHours: *quiet})
-	log.Info("starting", "db", *dbPath, "api", *apiURL)
+		QuietHours: *quiet, Webhook: hook})
+	mode := "polling"
+	if hook.URL != "" {
+		mode = "webhook"
+	}
+	log.Info("starting", "db", *dbPath, "api", *apiURL, "updates", mode)
+	if *listen != "" {
+		reg := metrics.New()
+		registerBot(reg, b, db)
+		// The scheduler and the news sources, started here, register their
+		// counters on reg the same way (see registerBot).
+		stop, err := m.listen(ctx, *listen, log, endpoints{bot: b, db: db, hookPath: hookPath, registry: reg})
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	if err := b.Run(ctx); err != nil {
 		return err
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// webhookPath checks --webhook-url and returns the path Telegram posts to,
+// which the listener serves; "" without a webhook.
+func webhookPath(raw, listen string) (string, error) {
+	if raw == "" {
+		return "", nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme != "https" || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return "", usagef("serve: --webhook-url %q: want an https:// URL without a query, such as https://bot.example.org/telegram", raw)
+	}
+	if listen == "" {
+		return "", usagef("serve: --webhook-url needs --listen (LOAPHUONG_LISTEN): the address the reverse proxy forwards %s to", raw)
+	}
+	path := u.EscapedPath()
+	if path == "" {
+		path = "/"
+	}
+	if p := strings.TrimSuffix(path, "/"); p == "/healthz" || p == "/metrics" {
+		return "", usagef("serve: --webhook-url %q: the path %s is taken by the listener itself", raw, path)
+	}
+	return path, nil
 }
