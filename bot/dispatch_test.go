@@ -69,7 +69,7 @@ func enqueue(tb testing.TB, db *store.DB, code, text string, urgent bool) (*stor
 // tells no one when it changes, so this asks it every few milliseconds.
 func (e *env) finished(tb testing.TB, id int64) *store.Broadcast {
 	tb.Helper()
-	return e.finishedWithin(tb, id, 10*time.Second)
+	return e.finishedWithin(tb, id, 30*time.Second)
 }
 
 // finishedWithin is finished with a deadline for long broadcasts.

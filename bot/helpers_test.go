@@ -127,10 +127,10 @@ func (e *env) stop(tb testing.TB) {
 	}
 }
 
-// wait waits for cond, failing the test after 10 seconds.
+// wait waits for cond, failing the test after 30 seconds (a loaded machine under -race is slow).
 func (e *env) wait(tb testing.TB, cond func() bool) {
 	tb.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := e.srv.Wait(ctx, cond); err != nil {
 		tb.Fatalf("condition not met: %v\nlogs:\n%s", err, e.logs.String())
@@ -147,7 +147,7 @@ func (e *env) handled(tb testing.TB, id int) {
 // message waits for the chat's message number n (1-based) and returns it.
 func (e *env) message(tb testing.TB, chatID int64, n int) telegramtest.Message {
 	tb.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	msgs, err := e.srv.WaitMessages(ctx, chatID, n)
 	if err != nil {

@@ -117,7 +117,7 @@ func (p *program) stop(t *testing.T) {
 
 func waitFor(t *testing.T, srv *telegramtest.Server, cond func() bool) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := srv.Wait(ctx, cond); err != nil {
 		t.Fatalf("condition not met: %v", err)
