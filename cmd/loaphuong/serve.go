@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"time"
 
 	"github.com/loaphuong/loaphuong/bot"
+	"github.com/loaphuong/loaphuong/scheduler"
 	"github.com/loaphuong/loaphuong/store"
 )
 
@@ -25,8 +27,17 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	paid := fs.Bool("paid-broadcast", paidDef, "Telegram's paid broadcasts: 1000 messages per second, paid in Stars (LOAPHUONG_PAID_BROADCAST)")
 	quiet := fs.String("quiet-hours", m.env("LOAPHUONG_QUIET_HOURS", store.DefaultQuietHours),
 		"when non-urgent reminders and news wait for morning, HH:MM-HH:MM in Asia/Ho_Chi_Minh, or off; a chat's own setting wins (LOAPHUONG_QUIET_HOURS)")
+	catchUpEnv := m.env("LOAPHUONG_CATCH_UP", scheduler.DefaultCatchUp.String())
+	catchUpDef, catchUpEnvErr := time.ParseDuration(catchUpEnv)
+	catchUp := fs.Duration("catch-up", catchUpDef, "how late a reminder missed while the bot was down may still go out; older ones are skipped and logged (LOAPHUONG_CATCH_UP)")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if catchUpEnvErr != nil && !flagGiven(fs, "catch-up") {
+		return usagef("serve: LOAPHUONG_CATCH_UP=%q: want a duration such as 2h or 30m", catchUpEnv)
+	}
+	if *catchUp <= 0 {
+		return usagef("serve: --catch-up %v: want a duration above 0, such as 2h or 30m", *catchUp)
 	}
 	if _, err := store.ParseQuietHours(*quiet); err != nil {
 		return usagef("serve: --quiet-hours (LOAPHUONG_QUIET_HOURS) %q: want HH:MM-HH:MM or off", *quiet)
@@ -58,11 +69,34 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	}
 	defer db.Close()
 
+	if n, err := scheduler.EnsureCatalogue(ctx, db); err != nil {
+		return err
+	} else if n > 0 {
+		log.Info("catalogue entries added", "count", n)
+	}
+
+	// The bot and the scheduler run side by side; when either stops, both
+	// do, and serve returns once both have.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var b *bot.Bot
+	sched := scheduler.New(scheduler.Config{Store: db, Logger: log, CatchUp: *catchUp, OnEnqueue: func() { b.Wake() }})
 	client := bot.NewClient(*token, *apiURL, nil)
-	b := bot.New(bot.Config{API: client, Store: db, Logger: log, Admins: admins, Rate: *rate, PaidBroadcast: *paid,
-		QuietHours: *quiet})
-	log.Info("starting", "db", *dbPath, "api", *apiURL)
-	if err := b.Run(ctx); err != nil {
+	b = bot.New(bot.Config{API: client, Store: db, Logger: log, Admins: admins, Rate: *rate, PaidBroadcast: *paid,
+		QuietHours: *quiet, SchedulesChanged: sched.Wake})
+	log.Info("starting", "db", *dbPath, "api", *apiURL, "catch_up", *catchUp)
+	scheduled := make(chan error, 1)
+	go func() {
+		err := sched.Run(ctx)
+		cancel()
+		scheduled <- err
+	}()
+	err = b.Run(ctx)
+	cancel()
+	if serr := <-scheduled; err == nil {
+		err = serr
+	}
+	if err != nil {
 		return err
 	}
 	log.Info("stopped")
