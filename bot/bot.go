@@ -58,6 +58,10 @@ type Config struct {
 	// for chats without their own setting: "HH:MM-HH:MM" in Asia/Ho_Chi_Minh
 	// or "off" (default store.DefaultQuietHours).
 	QuietHours string
+
+	// SchedulesChanged is called after an official creates, pauses,
+	// resumes or ends a campaign, so the scheduler reloads at once.
+	SchedulesChanged func()
 }
 
 // Bot is the Telegram side of Loa Phường.
@@ -174,6 +178,7 @@ func (b *Bot) Start(ctx context.Context) error {
 var commands = []tgbotapi.BotCommand{
 	{Command: "start", Description: "Chọn phường, khu phố để nhận tin"},
 	{Command: "mine", Description: "Xem và sửa các khu vực đang nhận tin"},
+	{Command: "events", Description: "Các ngày lễ, sự kiện sắp tới ở khu vực của bạn"},
 	{Command: "stop", Description: "Ngừng nhận mọi tin"},
 	{Command: "help", Description: "Hướng dẫn sử dụng"},
 }
