@@ -217,7 +217,7 @@ func (s *Scheduler) load(ctx context.Context, now time.Time) error {
 		if err != nil {
 			return err
 		}
-		if ok {
+		if ok && v != "" {
 			if s.mark, err = time.Parse(time.RFC3339Nano, v); err != nil {
 				return fmt.Errorf("stored scheduler mark %q: %w", v, err)
 			}
@@ -241,7 +241,7 @@ func (s *Scheduler) load(ctx context.Context, now time.Time) error {
 	for _, r := range rows {
 		sched, ok := parsed[r.Spec]
 		if !ok {
-			if sched, err = Parse(r.Spec); err != nil {
+			if sched, err = parse(r.Spec); err != nil {
 				s.log.Warn("campaign schedule ignored", "schedule", r.ID, "campaign", r.CampaignID, "err", err)
 			}
 			parsed[r.Spec] = sched

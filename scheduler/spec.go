@@ -80,6 +80,17 @@ var weekdays = map[string]time.Weekday{
 // Vietnamese lunar calendar, leap months included. A schedule that never
 // fires, or fires more often than once an hour, is refused.
 func Parse(spec string) (Schedule, error) {
+	s, err := parse(spec)
+	if err != nil {
+		return nil, err
+	}
+	return s, checkGaps(strings.TrimSpace(spec), s)
+}
+
+// parse is Parse without the year of firings that checks the gaps: a
+// stored spec was checked when it was stored, and loading ten thousand of
+// them should not compute four million firings.
+func parse(spec string) (Schedule, error) {
 	spec = strings.TrimSpace(spec)
 	if spec == "" {
 		return nil, fmt.Errorf("%w: the schedule is empty", ErrSpec)
@@ -88,10 +99,7 @@ func Parse(spec string) (Schedule, error) {
 	if s == nil && err == nil {
 		s, err = parseCron(spec)
 	}
-	if err != nil {
-		return nil, err
-	}
-	return s, checkGaps(spec, s)
+	return s, err
 }
 
 // parsePreset reads the presets; nil and no error when spec is not one.

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -295,8 +296,17 @@ func (db *DB) queryCampaigns(ctx context.Context, where string, args ...any) ([]
 	if len(out) == 0 {
 		return out, nil
 	}
+	ids := make([]int64, len(out))
+	for i, c := range out {
+		ids[i] = c.ID
+	}
+	idsJSON, err := json.Marshal(ids)
+	if err != nil {
+		return nil, err
+	}
 	srows, err := q.QueryContext(ctx, `SELECT s.id, s.campaign_id, s.area_id, a.code, a.name, s.spec, s.created_at
-		FROM campaign_schedules s JOIN areas a ON a.id = s.area_id ORDER BY s.campaign_id, s.id`)
+		FROM campaign_schedules s JOIN areas a ON a.id = s.area_id
+		WHERE s.campaign_id IN (SELECT value FROM json_each(?)) ORDER BY s.campaign_id, s.id`, string(idsJSON))
 	if err != nil {
 		return nil, fmt.Errorf("read campaign schedules: %w", err)
 	}
