@@ -545,6 +545,7 @@ var daysDate = regexp.MustCompile(`(\d{1,2})/(\d{1,2})(?:/(\d{4}))?`)
 // daysError is a refusal of typed days, said in Vietnamese.
 type daysError string
 
+// Error returns the refusal as it is shown.
 func (e daysError) Error() string { return string(e) }
 
 // parseDays reads the days of a campaign: "đến 30/4/2027", "từ 1/5/2026",

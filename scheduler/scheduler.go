@@ -73,7 +73,7 @@ type Scheduler struct {
 	saved   time.Time // the mark last stored
 	ready   bool      // the first pass is done
 
-	fired, caughtUp, skipped, maxLate atomic.Int64
+	fired, caughtUp, skipped, maxLate, scheduled atomic.Int64
 }
 
 // New returns a scheduler; it does nothing until Run or Check.
@@ -104,10 +104,7 @@ func (s *Scheduler) Wake() {
 
 // Stats returns the counters.
 func (s *Scheduler) Stats() Stats {
-	s.mu.Lock()
-	n := len(s.jobs)
-	s.mu.Unlock()
-	return Stats{Schedules: n, Fired: s.fired.Load(), CaughtUp: s.caughtUp.Load(), Skipped: s.skipped.Load(),
+	return Stats{Schedules: int(s.scheduled.Load()), Fired: s.fired.Load(), CaughtUp: s.caughtUp.Load(), Skipped: s.skipped.Load(),
 		MaxLate: time.Duration(s.maxLate.Load())}
 }
 
@@ -173,6 +170,7 @@ func (s *Scheduler) Check(ctx context.Context) error {
 		return err
 	}
 	s.mark = now
+	s.scheduled.Store(int64(len(s.jobs)))
 	if now.Sub(s.saved) >= saveEvery || !s.ready {
 		if err := s.db.SetState(ctx, stateMark, now.UTC().Format(time.RFC3339Nano)); err != nil {
 			return err
@@ -473,7 +471,8 @@ func (s *Scheduler) area(ctx context.Context, id int64, cache map[int64]labelled
 	return l, nil
 }
 
-// jobHeap orders jobs by their next firing.
+// jobHeap orders jobs by their next firing; Len, Less, Swap, Push and Pop
+// make it a container/heap.
 type jobHeap []*job
 
 func (h jobHeap) Len() int           { return len(h) }
