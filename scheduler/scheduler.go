@@ -22,6 +22,7 @@ const (
 	retryEvery  = 5 * time.Second  // after a failed pass
 	lateAfter   = time.Minute      // a firing later than this is counted as caught up
 	saveEvery   = time.Minute      // how often the watermark is stored when nothing fires
+	reloadEvery = time.Hour        // a full reload, for what changes no version (areas imported or merged)
 	fireBatch   = 200              // occurrences recorded in one transaction
 	maxSkips    = 100000           // missed occurrences of one schedule recorded at once
 	stateMark   = "scheduler.mark" // the watermark: every occurrence up to it was handled
@@ -65,13 +66,14 @@ type Scheduler struct {
 	log  *slog.Logger
 	wake chan struct{}
 
-	mu      sync.Mutex
-	jobs    jobHeap
-	loaded  bool
-	version int64
-	mark    time.Time // every occurrence up to here was handled
-	saved   time.Time // the mark last stored
-	ready   bool      // the first pass is done
+	mu       sync.Mutex
+	jobs     jobHeap
+	loaded   bool
+	loadedAt time.Time
+	version  int64
+	mark     time.Time // every occurrence up to here was handled
+	saved    time.Time // the mark last stored
+	ready    bool      // the first pass is done
 
 	fired, caughtUp, skipped, maxLate, scheduled atomic.Int64
 }
@@ -159,11 +161,11 @@ func (s *Scheduler) Check(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if !s.loaded || version != s.version {
+	if !s.loaded || version != s.version || now.Sub(s.loadedAt) >= reloadEvery {
 		if err := s.load(ctx, now); err != nil {
 			return err
 		}
-		s.version = version
+		s.version, s.loadedAt = version, now
 	}
 	if err := s.pass(ctx, now); err != nil {
 		s.loaded = false // start again from the mark, which has not moved

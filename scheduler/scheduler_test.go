@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"strings"
 	"sync"
@@ -429,5 +430,37 @@ func TestRunWakesAndEnqueuesOnTime(t *testing.T) {
 	}
 	if st := s.Stats(); st.Fired != 2 || st.MaxLate >= time.Second {
 		t.Errorf("stats = %+v", st)
+	}
+}
+
+// TestAreasImportedLater: an event everywhere has nowhere to go until the
+// areas are imported; the hourly reload finds them without a restart.
+func TestAreasImportedLater(t *testing.T) {
+	db := mustOpenDB(t)
+	ctx := context.Background()
+	now := at(2027, 4, 29, 6, 0)
+	db.Now = func() time.Time { return now }
+	e := giaiPhong
+	e.ID = 0
+	if err := db.CreateEvent(ctx, &e); err != nil {
+		t.Fatal(err)
+	}
+	s := scheduler.New(scheduler.Config{Store: db, Now: func() time.Time { return now }, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err := s.Check(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, n := s.Next(); n != 0 {
+		t.Fatalf("%d schedules without areas", n)
+	}
+	if _, err := db.ImportAreas(ctx, []store.Area{{Code: "hcm", Kind: store.KindCity, Name: "Thành phố Hồ Chí Minh"}}); err != nil {
+		t.Fatal(err)
+	}
+	now = at(2027, 4, 29, 7, 0)
+	if err := s.Check(ctx); err != nil {
+		t.Fatal(err)
+	}
+	bs, _ := db.Broadcasts(ctx, 0, 10)
+	if len(bs) != 1 || bs[0].AreaCode != "hcm" || !strings.Contains(bs[0].Text, "Ngày mai") {
+		t.Fatalf("broadcasts = %+v", bs)
 	}
 }
