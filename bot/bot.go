@@ -62,6 +62,9 @@ type Config struct {
 	// Webhook, when its URL is set, has Telegram post updates to that URL
 	// instead of the bot polling for them (see WebhookHandler).
 	Webhook Webhook
+	// SchedulesChanged is called after an official creates, pauses,
+	// resumes or ends a campaign, so the scheduler reloads at once.
+	SchedulesChanged func()
 }
 
 // Bot is the Telegram side of Loa Phường.
@@ -191,6 +194,7 @@ func (b *Bot) Start(ctx context.Context) error {
 var commands = []tgbotapi.BotCommand{
 	{Command: "start", Description: "Chọn phường, khu phố để nhận tin"},
 	{Command: "mine", Description: "Xem và sửa các khu vực đang nhận tin"},
+	{Command: "events", Description: "Các ngày lễ, sự kiện sắp tới ở khu vực của bạn"},
 	{Command: "stop", Description: "Ngừng nhận mọi tin"},
 	{Command: "forget", Description: "Xóa mọi dữ liệu của bạn"},
 	{Command: "help", Description: "Hướng dẫn sử dụng"},

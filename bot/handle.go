@@ -41,7 +41,7 @@ func (b *Bot) handle(ctx context.Context, u update) {
 	case kindOther:
 		if u.private() && b.allowed(ctx, u) {
 			var done bool
-			if done, err = b.draftInput(ctx, u); !done && err == nil {
+			if done, err = b.anyDraftInput(ctx, u); !done && err == nil {
 				_, err = b.send(ctx, u.ChatID, txtNotUnderstood, nil)
 			}
 		}
@@ -101,7 +101,7 @@ func (b *Bot) onText(ctx context.Context, u update) error {
 			return nil
 		}
 		// An official writing a broadcast: the message is its text or time.
-		if done, err := b.draftInput(ctx, u); done || err != nil {
+		if done, err := b.anyDraftInput(ctx, u); done || err != nil {
 			return err
 		}
 		return b.search(ctx, u)
@@ -125,6 +125,9 @@ func (b *Bot) onText(ctx context.Context, u update) error {
 	}
 	if u.Command == "help" {
 		return b.help(ctx, u)
+	}
+	if u.Command == "events" { // reading, not changing: anyone in a group may ask
+		return b.events(ctx, u)
 	}
 	if ok, err := b.mayChange(ctx, u); !ok {
 		if err != nil {

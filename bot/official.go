@@ -21,6 +21,7 @@ import (
 var officialCommands = []tgbotapi.BotCommand{
 	{Command: "broadcast", Description: "Soạn và gửi thông báo đến cư dân"},
 	{Command: "history", Description: "Xem thông báo đã gửi, hủy thông báo chưa gửi xong"},
+	{Command: "campaigns", Description: "Phong trào, cuộc vận động: nhắc lịch, tạm dừng, kết thúc"},
 	{Command: "invite", Description: "Tạo link mời cán bộ"},
 	{Command: "officials", Description: "Danh sách cán bộ, thu hồi quyền"},
 	{Command: "stats", Description: "Thống kê người nhận tin và kết quả gửi"},
@@ -48,7 +49,7 @@ func (b *Bot) officialCommand(ctx context.Context, u update) error {
 		return err
 	}
 	if u.Command == "cancel" { // anyone may drop their own draft, even after losing the role
-		return b.cancelDraft(ctx, u)
+		return b.cancelDrafts(ctx, u)
 	}
 	ok, err := b.isOfficial(ctx, u.UserID)
 	if err != nil {
@@ -85,6 +86,8 @@ func (b *Bot) officialCommand(ctx context.Context, u update) error {
 		}
 		_, err = b.send(ctx, u.ChatID, text, kb)
 		return err
+	case "campaigns":
+		return b.campaignsCommand(ctx, u)
 	case "invite":
 		text, kb, err := b.scopeView(ctx, u.UserID, inviteScope, 0, 0)
 		if err != nil {
@@ -110,6 +113,8 @@ var officialActions = map[string]int{
 	cbInvNav: 2, cbInvMake: 1, cbRevoke: 3, cbOfficials: 1,
 	cbHistCancel: 1, cbHistRefresh: 0,
 	cbPosterNav: 2, cbPosterMake: 1,
+	cbCpList: 0, cbCpNew: 0, cbCpCat: 0, cbCpTemplate: 1, cbCpNav: 2, cbCpArea: 1, cbCpAreas: 0,
+	cbCpPreset: 1, cbCpDays: 1, cbCpStart: 0, cbCpCancel: 0, cbCpPause: 1, cbCpResume: 1, cbCpEnd: 1,
 }
 
 // isOfficialAction says whether callback data belongs to an official's button.
@@ -135,6 +140,9 @@ func (b *Bot) officialPress(ctx context.Context, u update) (toast string, alert 
 		if action == cbBcCancel { // as /cancel: one's own draft may always go
 			return b.pressBroadcast(ctx, u, action, args)
 		}
+		if action == cbCpCancel {
+			return b.pressCampaign(ctx, u, action, args)
+		}
 		if err := b.audit(ctx, u.UserID, auditRefused, 0, "button "+truncate(u.Data, 64)); err != nil {
 			return "", false, err
 		}
@@ -149,6 +157,9 @@ func (b *Bot) officialPress(ctx context.Context, u update) (toast string, alert 
 		return b.pressHistory(ctx, u, action, args)
 	case cbPosterNav, cbPosterMake:
 		return b.pressPoster(ctx, u, action, args)
+	}
+	if isCampaignAction(action) {
+		return b.pressCampaign(ctx, u, action, args)
 	}
 	return b.pressBroadcast(ctx, u, action, args)
 }

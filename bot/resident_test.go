@@ -239,7 +239,7 @@ func TestHelpAndCommands(t *testing.T) {
 			t.Errorf("command %s: description %q is not Vietnamese", c.Command, c.Description)
 		}
 	}
-	if !slices.Equal(names, []string{"start", "mine", "stop", "forget", "help"}) {
+	if !slices.Equal(names, []string{"start", "mine", "events", "stop", "forget", "help"}) {
 		t.Fatalf("commands = %v", names)
 	}
 	chat := telegramtest.PrivateChat(lan)

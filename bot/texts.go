@@ -21,6 +21,7 @@ const (
 	txtHelp       = "<b>Loa Phường</b> là loa phát thanh của phường, khu phố ngay trong Telegram.\n\n" +
 		"/start: chọn phường, khu phố để nhận tin\n" +
 		"/mine: xem các khu vực bạn đang nhận tin, đổi chủ đề hoặc bỏ bớt\n" +
+		"/events: các ngày lễ, sự kiện sắp tới và phong trào đang nhắc lịch ở khu vực của bạn\n" +
 		"/stop: ngừng nhận mọi tin\n" +
 		"/forget: xóa mọi dữ liệu Loa Phường lưu về bạn\n" +
 		"/help: xem hướng dẫn này\n\n" +

@@ -27,11 +27,12 @@ const (
 	txtHelpOfficial = "\n\n<b>Dành cho cán bộ</b> (dùng trong tin nhắn riêng với bot):\n" +
 		"/broadcast: soạn và gửi thông báo đến cư dân trong khu vực bạn phụ trách\n" +
 		"/history: xem các thông báo đã gửi, số nơi đã nhận, hủy thông báo chưa gửi xong\n" +
+		"/campaigns: phong trào, cuộc vận động: tạo lịch nhắc (mỗi sáng Chủ nhật, mùng 1 và rằm, ...), bật từ danh mục, tạm dừng, kết thúc\n" +
 		"/invite: tạo link mời cán bộ cho khu vực bạn phụ trách\n" +
 		"/officials: xem danh sách cán bộ, thu hồi quyền\n" +
 		"/stats: thống kê người nhận tin, tăng giảm trong 7 và 30 ngày, kết quả gửi các thông báo gần đây\n" +
 		"/poster: tạo áp phích có mã QR để dán ở khu phố: cư dân quét mã là đăng ký nhận tin\n" +
-		"/cancel: hủy thông báo đang soạn dở"
+		"/cancel: hủy thông báo hoặc phong trào đang soạn dở"
 
 	txtBcNeedText = "✍️ Thông báo cần có nội dung. Hãy gửi một tin nhắn chữ, hoặc một ảnh kèm chú thích " +
 		"(gõ /cancel để hủy)."

@@ -109,53 +109,68 @@ func (db *DB) CountAudience(ctx context.Context, areaID int64, topic Topic) (int
 // chat it reaches, in one transaction, and records it in the audit log.
 // It sets b.ID and returns the number of deliveries.
 func (db *DB) CreateBroadcast(ctx context.Context, b *Broadcast) (int, error) {
-	if strings.TrimSpace(b.Text) == "" && b.Photo == "" {
-		return 0, Errorf(EINVALID, "the broadcast has no text")
-	}
-	if !validTopic(b.Topic) {
-		return 0, Errorf(EINVALID, "topic %d: want exactly one topic", b.Topic)
-	}
-	if b.Author == "" {
-		return 0, Errorf(EINVALID, "the broadcast has no author")
+	if err := checkBroadcast(b); err != nil {
+		return 0, err
 	}
 	now := db.now()
 	if b.SendAt.IsZero() {
 		b.SendAt = now
 	}
 	var n int
-	err := db.update(ctx, func(tx querier) error {
-		a, err := liveAreaByID(ctx, tx, b.AreaID)
-		if err != nil {
-			return err
-		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO broadcasts (area_id, topic, text, photo, urgent, author, author_user, report_chat, send_at, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			b.AreaID, b.Topic, b.Text, b.Photo, b.Urgent, b.Author, b.AuthorUser, b.ReportChat, formatTime(b.SendAt), formatTime(now))
-		if err != nil {
-			return fmt.Errorf("create broadcast: %w", err)
-		}
-		if b.ID, err = res.LastInsertId(); err != nil {
-			return err
-		}
-		// One statement addresses everyone: ?3 is the new broadcast.
-		res, err = tx.ExecContext(ctx, `INSERT INTO deliveries (broadcast_id, chat_id) SELECT ?3, chat_id FROM (`+audience+`) ORDER BY chat_id`,
-			b.AreaID, b.Topic, b.ID)
-		if err != nil {
-			return fmt.Errorf("address broadcast %d: %w", b.ID, err)
-		}
-		rows, err := res.RowsAffected()
-		if err != nil {
-			return err
-		}
-		n = int(rows)
-		b.AreaCode, b.AreaName, b.Status, b.CreatedAt = a.Code, a.Name, BroadcastPending, now
-		return audit(ctx, tx, AuditEntry{Actor: b.AuthorUser, Action: "broadcast", AreaID: b.AreaID,
-			Detail: fmt.Sprintf("#%d by %s to %d chats", b.ID, b.Author, n)}, now)
+	err := db.update(ctx, func(tx querier) (err error) {
+		n, err = createBroadcast(ctx, tx, b, now)
+		return err
 	})
 	if err != nil {
 		return 0, err
 	}
 	return n, nil
+}
+
+// checkBroadcast says what is wrong with a broadcast before it is stored.
+func checkBroadcast(b *Broadcast) error {
+	if strings.TrimSpace(b.Text) == "" && b.Photo == "" {
+		return Errorf(EINVALID, "the broadcast has no text")
+	}
+	if !validTopic(b.Topic) {
+		return Errorf(EINVALID, "topic %d: want exactly one topic", b.Topic)
+	}
+	if b.Author == "" {
+		return Errorf(EINVALID, "the broadcast has no author")
+	}
+	return nil
+}
+
+// createBroadcast is the transaction of CreateBroadcast, for callers that
+// write more in the same one.
+func createBroadcast(ctx context.Context, tx querier, b *Broadcast, now time.Time) (int, error) {
+	a, err := liveAreaByID(ctx, tx, b.AreaID)
+	if err != nil {
+		return 0, err
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO broadcasts (area_id, topic, text, photo, urgent, author, author_user, report_chat, send_at, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		b.AreaID, b.Topic, b.Text, b.Photo, b.Urgent, b.Author, b.AuthorUser, b.ReportChat, formatTime(b.SendAt), formatTime(now))
+	if err != nil {
+		return 0, fmt.Errorf("create broadcast: %w", err)
+	}
+	if b.ID, err = res.LastInsertId(); err != nil {
+		return 0, err
+	}
+	// One statement addresses everyone: ?3 is the new broadcast.
+	res, err = tx.ExecContext(ctx, `INSERT INTO deliveries (broadcast_id, chat_id) SELECT ?3, chat_id FROM (`+audience+`) ORDER BY chat_id`,
+		b.AreaID, b.Topic, b.ID)
+	if err != nil {
+		return 0, fmt.Errorf("address broadcast %d: %w", b.ID, err)
+	}
+	rows, err := res.RowsAffected()
+	if err != nil {
+		return 0, err
+	}
+	n := int(rows)
+	b.AreaCode, b.AreaName, b.Status, b.CreatedAt = a.Code, a.Name, BroadcastPending, now
+	return n, audit(ctx, tx, AuditEntry{Actor: b.AuthorUser, Action: "broadcast", AreaID: b.AreaID,
+		Detail: fmt.Sprintf("#%d by %s to %d chats", b.ID, b.Author, n)}, now)
 }
 
 // broadcastColumns are the columns scanBroadcast reads.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/loaphuong/loaphuong/bot"
 	"github.com/loaphuong/loaphuong/metrics"
+	"github.com/loaphuong/loaphuong/scheduler"
 	"github.com/loaphuong/loaphuong/store"
 )
 
@@ -120,11 +121,20 @@ func healthHandler(b *bot.Bot, db *store.DB) http.Handler {
 	})
 }
 
-// registerBot adds the bot's series to the registry. The scheduler and the
-// news sources add theirs the same way, from their own counters, e.g.:
-//
-//	reg.Counters("loaphuong_scheduler_firings_total", "Schedule firings, by outcome.", "outcome",
-//		func() map[string]float64 { return metrics.Uints(sched.Stats().Firings) })
+// registerScheduler adds the scheduler's series to the registry.
+func registerScheduler(reg *metrics.Registry, sched *scheduler.Scheduler) {
+	reg.Counters("loaphuong_scheduler_firings_total", "Reminder occurrences, by outcome: fired on time, caught up late, skipped as too late.", "outcome",
+		func() map[string]float64 {
+			st := sched.Stats()
+			return map[string]float64{"fired": float64(st.Fired), "caught_up": float64(st.CaughtUp), "skipped": float64(st.Skipped)}
+		})
+	reg.Gauge("loaphuong_scheduler_schedules", "Campaign schedules and event countdowns scheduled now.",
+		func() float64 { return float64(sched.Stats().Schedules) })
+	reg.Gauge("loaphuong_scheduler_max_late_seconds", "The longest an occurrence waited to be enqueued after its time.",
+		func() float64 { return sched.Stats().MaxLate.Seconds() })
+}
+
+// registerBot adds the bot's series to the registry.
 func registerBot(reg *metrics.Registry, b *bot.Bot, db *store.DB) {
 	reg.Counters("loaphuong_updates_handled_total", "Telegram updates handled, by kind.", "kind",
 		func() map[string]float64 { return metrics.Uints(b.Metrics().Updates) })

@@ -59,6 +59,20 @@ Usage:
                                    the printable QR poster of an area
   loaphuong backup [--force] FILE  a consistent copy of the database, safe while
                                    serve runs
+  loaphuong campaigns add --area CODE --title TITLE --text TEXT --schedule SPEC
+                          [--from DATE] [--until DATE] [--catalogue KEY]
+                                   add a campaign reminded on a schedule (a preset such
+                                   as "mỗi sáng Chủ nhật 7:00" or a cron expression)
+  loaphuong campaigns list         list the campaigns and their next reminders
+  loaphuong campaigns pause|resume|end ID
+                                   pause, resume or end a campaign
+  loaphuong events upcoming --days N [--area CODE]
+                                   the days of events coming, one line each
+  loaphuong events add|list|remove add, list or remove events with countdowns
+  loaphuong catalogue export [FILE]
+                                   write the catalogue of campaigns and national and
+                                   lunar days (CSV), to edit and import
+  loaphuong catalogue import FILE  import an edited catalogue
   loaphuong help                   show this help
 
 Every command takes --db (LOAPHUONG_DB, default loaphuong.db).
@@ -91,6 +105,12 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		err = m.poster(ctx, rest)
 	case "sandbox":
 		err = m.sandbox(ctx, rest)
+	case "campaigns":
+		err = m.campaigns(ctx, rest)
+	case "events":
+		err = m.events(ctx, rest)
+	case "catalogue":
+		err = m.catalogue(ctx, rest)
 	case "help", "-h", "--help", "-help":
 		fmt.Fprint(m.Stdout, usage)
 		return nil

@@ -18,6 +18,7 @@ import (
 	"github.com/loaphuong/loaphuong/bot"
 	"github.com/loaphuong/loaphuong/bot/telegramtest"
 	"github.com/loaphuong/loaphuong/examples"
+	"github.com/loaphuong/loaphuong/scheduler"
 	"github.com/loaphuong/loaphuong/store"
 )
 
@@ -94,22 +95,29 @@ func (m *Main) sandbox(ctx context.Context, args []string) error {
 	if err := seedSandbox(ctx, db); err != nil {
 		return err
 	}
+	if _, err := scheduler.EnsureCatalogue(ctx, db); err != nil {
+		return err
+	}
 
 	srv := telegramtest.NewServer(telegramtest.Options{BotUsername: "loaphuong_sandbox_bot", MaxRequests: 2000})
 	defer srv.Close()
 	log := slog.New(newRedactHandler(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}), srv.Token))
-	b := bot.New(bot.Config{
+	// The scheduler runs on the same database, so campaign reminders
+	// arrive in Lan's chat as they would in Telegram.
+	var b *bot.Bot
+	sched := scheduler.New(scheduler.Config{Store: db, Logger: log, OnEnqueue: func() { b.Wake() }})
+	b = bot.New(bot.Config{
 		API: bot.NewClient(srv.Token, srv.URL, nil), Store: db, Logger: log,
 		QuietHours: "off", // a sandbox at night still shows reminders at once
-		FloodBurst: 1000,
+		FloodBurst: 1000, SchedulesChanged: sched.Wake,
 	})
-	// Once merged, the scheduler (campaign reminders, news sources) runs
-	// here too, on the same database, so reminders arrive in Lan's chat.
 	bctx, stopBot := context.WithCancel(ctx)
-	done := make(chan error, 1)
+	done := make(chan error, 2)
 	go func() { done <- b.Run(bctx) }()
+	go func() { done <- sched.Run(bctx) }()
 	defer func() {
 		stopBot()
+		<-done
 		<-done
 	}()
 	wctx, cancel := context.WithTimeout(ctx, sandboxWait)

@@ -8,9 +8,11 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/loaphuong/loaphuong/bot"
 	"github.com/loaphuong/loaphuong/metrics"
+	"github.com/loaphuong/loaphuong/scheduler"
 	"github.com/loaphuong/loaphuong/store"
 )
 
@@ -35,11 +37,20 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		"public HTTPS URL at which Telegram posts updates (a reverse proxy forwards it to --listen, same path); none: long polling (LOAPHUONG_WEBHOOK_URL)")
 	hookSecret := fs.String("webhook-secret", "", "the webhook's secret token, A-Z a-z 0-9 _ - (LOAPHUONG_WEBHOOK_SECRET; default: generated once and kept in the database)")
 	logFormat := m.logFlag(fs)
+	catchUpEnv := m.env("LOAPHUONG_CATCH_UP", scheduler.DefaultCatchUp.String())
+	catchUpDef, catchUpEnvErr := time.ParseDuration(catchUpEnv)
+	catchUp := fs.Duration("catch-up", catchUpDef, "how late a reminder missed while the bot was down may still go out; older ones are skipped and logged (LOAPHUONG_CATCH_UP)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return usagef("serve: unexpected argument %q", fs.Arg(0))
+	}
+	if catchUpEnvErr != nil && !flagGiven(fs, "catch-up") {
+		return usagef("serve: LOAPHUONG_CATCH_UP=%q: want a duration such as 2h or 30m", catchUpEnv)
+	}
+	if *catchUp <= 0 {
+		return usagef("serve: --catch-up %v: want a duration above 0, such as 2h or 30m", *catchUp)
 	}
 	if _, err := store.ParseQuietHours(*quiet); err != nil {
 		return usagef("serve: --quiet-hours (LOAPHUONG_QUIET_HOURS) %q: want HH:MM-HH:MM or off", *quiet)
@@ -95,26 +106,48 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		return usagef("serve: %v", err)
 	}
 
+	if n, err := scheduler.EnsureCatalogue(ctx, db); err != nil {
+		return err
+	} else if n > 0 {
+		log.Info("catalogue entries added", "count", n)
+	}
+
+	// The bot and the scheduler run side by side; when either stops, both
+	// do, and serve returns once both have.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var b *bot.Bot
+	sched := scheduler.New(scheduler.Config{Store: db, Logger: log, CatchUp: *catchUp, OnEnqueue: func() { b.Wake() }})
 	client := bot.NewClient(*token, *apiURL, nil)
-	b := bot.New(bot.Config{API: client, Store: db, Logger: log, Admins: admins, Rate: *rate, PaidBroadcast: *paid,
-		QuietHours: *quiet, Webhook: hook})
+	b = bot.New(bot.Config{API: client, Store: db, Logger: log, Admins: admins, Rate: *rate, PaidBroadcast: *paid,
+		QuietHours: *quiet, Webhook: hook, SchedulesChanged: sched.Wake})
 	mode := "polling"
 	if hook.URL != "" {
 		mode = "webhook"
 	}
-	log.Info("starting", "db", *dbPath, "api", *apiURL, "updates", mode)
+	log.Info("starting", "db", *dbPath, "api", *apiURL, "updates", mode, "catch_up", *catchUp)
 	if *listen != "" {
 		reg := metrics.New()
 		registerBot(reg, b, db)
-		// The scheduler and the news sources, started here, register their
-		// counters on reg the same way (see registerBot).
+		registerScheduler(reg, sched)
 		stop, err := m.listen(ctx, *listen, log, endpoints{bot: b, db: db, hookPath: hookPath, registry: reg})
 		if err != nil {
 			return err
 		}
 		defer stop()
 	}
-	if err := b.Run(ctx); err != nil {
+	scheduled := make(chan error, 1)
+	go func() {
+		err := sched.Run(ctx)
+		cancel()
+		scheduled <- err
+	}()
+	err = b.Run(ctx)
+	cancel()
+	if serr := <-scheduled; err == nil {
+		err = serr
+	}
+	if err != nil {
 		return err
 	}
 	log.Info("stopped")
