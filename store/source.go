@@ -280,29 +280,33 @@ func querySources(ctx context.Context, q querier, where string, args ...any) ([]
 		return nil, fmt.Errorf("read sources: %w", err)
 	}
 	rows.Close()
-	for i := range out {
-		if out[i].Areas, err = sourceAreas(ctx, q, out[i].ID); err != nil {
-			return nil, err
-		}
+	if len(out) == 0 {
+		return out, nil
 	}
-	return out, nil
-}
-
-// sourceAreas returns the areas a source feeds, by id.
-func sourceAreas(ctx context.Context, q querier, id int64) ([]Area, error) {
-	rows, err := q.QueryContext(ctx, `SELECT a.id, a.code, a.name, a.kind, COALESCE(a.parent_id, 0), COALESCE(a.merged_into, 0)
-		FROM source_areas sa JOIN areas a ON a.id = sa.area_id WHERE sa.source_id = ? ORDER BY a.id`, id)
+	// The areas of every source read, in one query.
+	ids := make([]int64, len(out))
+	index := make(map[int64]int, len(out))
+	for i, s := range out {
+		ids[i], index[s.ID] = s.ID, i
+	}
+	list, err := json.Marshal(ids)
 	if err != nil {
-		return nil, fmt.Errorf("areas of source %d: %w", id, err)
+		return nil, err
+	}
+	rows, err = q.QueryContext(ctx, `SELECT sa.source_id, a.id, a.code, a.name, a.kind, COALESCE(a.parent_id, 0), COALESCE(a.merged_into, 0)
+		FROM source_areas sa JOIN areas a ON a.id = sa.area_id
+		WHERE sa.source_id IN (SELECT value FROM json_each(?)) ORDER BY sa.source_id, a.id`, string(list))
+	if err != nil {
+		return nil, fmt.Errorf("areas of sources: %w", err)
 	}
 	defer rows.Close()
-	var out []Area
 	for rows.Next() {
+		var id int64
 		var a Area
-		if err := rows.Scan(&a.ID, &a.Code, &a.Name, &a.Kind, &a.ParentID, &a.MergedInto); err != nil {
-			return nil, err
+		if err := rows.Scan(&id, &a.ID, &a.Code, &a.Name, &a.Kind, &a.ParentID, &a.MergedInto); err != nil {
+			return nil, fmt.Errorf("areas of sources: %w", err)
 		}
-		out = append(out, a)
+		out[index[id]].Areas = append(out[index[id]].Areas, a)
 	}
 	return out, rows.Err()
 }
