@@ -3,6 +3,7 @@ package feed
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -22,6 +23,23 @@ const (
 	ReasonSelector  Reason = "selector"  // the CSS selector is not valid
 )
 
+// phrases start the text of each reason's errors; ReasonOfText reads them
+// back from a failure stored as text (store.Source.LastError).
+var phrases = []struct {
+	reason Reason
+	phrase string
+}{
+	{ReasonNetwork, "cannot reach the site"},
+	{ReasonTimeout, "the site answered too slowly"},
+	{ReasonStatus, "the site answered HTTP "},
+	{ReasonTooLarge, "the answer is too large"},
+	{ReasonRedirects, "too many redirects"},
+	{ReasonScheme, "only http and https URLs can be read"},
+	{ReasonParse, "neither a feed nor a readable page"},
+	{ReasonNoItems, "the selector finds no link on the page"},
+	{ReasonSelector, "the CSS selector is not valid"},
+}
+
 // Error is a failed fetch: why, and what the site said.
 type Error struct {
 	Reason     Reason
@@ -32,28 +50,14 @@ type Error struct {
 
 // Error describes the failure in English, for logs and the command line.
 func (e *Error) Error() string {
-	var s string
-	switch e.Reason {
-	case ReasonNetwork:
-		s = "cannot reach the site"
-	case ReasonTimeout:
-		s = "the site answered too slowly"
-	case ReasonStatus:
-		s = fmt.Sprintf("the site answered HTTP %d", e.Status)
-	case ReasonTooLarge:
-		s = "the answer is too large"
-	case ReasonRedirects:
-		s = "too many redirects"
-	case ReasonScheme:
-		s = "only http and https URLs can be read"
-	case ReasonParse:
-		s = "neither a feed nor a readable page"
-	case ReasonNoItems:
-		s = "the selector finds no link on the page"
-	case ReasonSelector:
-		s = "the CSS selector is not valid"
-	default:
-		s = string(e.Reason)
+	s := string(e.Reason)
+	for _, p := range phrases {
+		if p.reason == e.Reason {
+			s = p.phrase
+		}
+	}
+	if e.Reason == ReasonStatus {
+		s += fmt.Sprint(e.Status)
 	}
 	if e.Err != nil {
 		s += ": " + e.Err.Error()
@@ -69,6 +73,17 @@ func ReasonOf(err error) Reason {
 	var e *Error
 	if errors.As(err, &e) {
 		return e.Reason
+	}
+	return ""
+}
+
+// ReasonOfText returns the reason of a fetch error from its text, as
+// stored after a failed poll, or "" when it is not a fetch error's.
+func ReasonOfText(text string) Reason {
+	for _, p := range phrases {
+		if strings.HasPrefix(text, p.phrase) {
+			return p.reason
+		}
 	}
 	return ""
 }

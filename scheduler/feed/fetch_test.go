@@ -160,3 +160,23 @@ func TestBackoff(t *testing.T) {
 		}
 	}
 }
+
+func TestReasonOfText(t *testing.T) {
+	for _, e := range []*feed.Error{
+		{Reason: feed.ReasonStatus, Status: 503},
+		{Reason: feed.ReasonTimeout, Err: errors.New("no complete answer within 20s")},
+		{Reason: feed.ReasonNetwork, Err: errors.New("dial tcp: connection refused")},
+		{Reason: feed.ReasonNoItems},
+		{Reason: feed.ReasonParse, Err: errors.New("XML syntax error on line 5")},
+	} {
+		if got := feed.ReasonOfText(e.Error()); got != e.Reason {
+			t.Errorf("ReasonOfText(%q) = %q, want %q", e.Error(), got, e.Reason)
+		}
+	}
+	if got := feed.ReasonOfText("database is locked"); got != "" {
+		t.Errorf("ReasonOfText of another error = %q", got)
+	}
+	if s := (&feed.Error{Reason: feed.ReasonStatus, Status: 404}).Error(); s != "the site answered HTTP 404" {
+		t.Errorf("status error text %q", s)
+	}
+}

@@ -283,15 +283,14 @@ func (p *Poller) failed(ctx context.Context, s store.Source, err error) {
 		return
 	}
 	p.log.Warn("source failed", "source", s.ID, "url", s.URL, "failures", cur.Failures, "retry_in", wait, "err", err)
-	if cur.Failures < NotifyAfter || cur.FailingNotified {
+	// Without a notifier (the command line) the telling is left to the
+	// next failure seen by a process that has one (serve).
+	if cur.Failures < NotifyAfter || cur.FailingNotified || p.notify == nil {
 		return
 	}
 	claimed, cerr := p.db.SetFailingNotified(ctx, s.ID, true)
 	if cerr != nil || !claimed {
 		return // told already, by this process or another
-	}
-	if p.notify == nil {
-		return
 	}
 	if nerr := p.notify.SourceFailing(ctx, *cur); nerr != nil {
 		p.log.Warn("tell the owner a source keeps failing", "source", s.ID, "err", nerr)

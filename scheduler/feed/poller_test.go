@@ -183,6 +183,29 @@ func TestPollerBackoffAndNotifyOnce(t *testing.T) {
 	}
 }
 
+// TestPollerWithoutNotifier: failures seen by a poller that cannot tell
+// anyone (the command line) leave the telling to the next poller that can
+// (serve).
+func TestPollerWithoutNotifier(t *testing.T) {
+	w := newWorld(t, 1, 0)
+	s := newSite(t)
+	s.set("/feed", "application/rss+xml", rss("Tin phường", news(1, 1)...))
+	src := addSource(t, w, s.url("/feed"), w.ward)
+	s.fail("/feed", http.StatusNotFound)
+	cli := feed.NewPoller(feed.Config{Store: w.db, Logger: quiet})
+	for range feed.NotifyAfter {
+		pollDue(t, w, cli, src.ID)
+	}
+	if got, _ := w.db.SourceByID(context.Background(), src.ID); got.Failures != feed.NotifyAfter || got.FailingNotified {
+		t.Fatalf("after %d failures without a notifier: %+v", feed.NotifyAfter, got)
+	}
+	n := &notices{}
+	pollDue(t, w, feed.NewPoller(feed.Config{Store: w.db, Logger: quiet, Notifier: n}), src.ID)
+	if f, _ := n.counts(); f != 1 {
+		t.Fatalf("the serve poller told the owner %d times", f)
+	}
+}
+
 func TestPollerRun(t *testing.T) {
 	w := newWorld(t, 1, 0)
 	s := newSite(t)
