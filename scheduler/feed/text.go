@@ -12,6 +12,14 @@ import (
 // SummaryLen is the most characters of an item's summary a message shows.
 const SummaryLen = 300
 
+// inline are the elements that sit inside a line of text: their tags do
+// not separate words ("tin <b>5</b>." is "tin 5.").
+var inline = map[string]bool{
+	"a": true, "abbr": true, "b": true, "bdi": true, "bdo": true, "cite": true, "code": true, "data": true, "dfn": true,
+	"em": true, "font": true, "i": true, "kbd": true, "mark": true, "q": true, "s": true, "samp": true, "small": true,
+	"span": true, "strike": true, "strong": true, "sub": true, "sup": true, "time": true, "u": true, "var": true, "wbr": true,
+}
+
 // plainText returns the text of an HTML fragment: tags dropped (with what
 // is inside script and style), character references decoded, every run of
 // white space one space, in NFC.
@@ -36,14 +44,18 @@ func plainText(s string) string {
 			case "script", "style":
 				skip++
 			}
-			b.WriteByte(' ') // <br>, <p>, <td>: a break between words
+			if !inline[string(name)] {
+				b.WriteByte(' ') // <br>, <p>, <td>: a break between words
+			}
 		case html.EndTagToken:
 			name, _ := z.TagName()
 			switch string(name) {
 			case "script", "style":
 				skip = max(0, skip-1)
 			}
-			b.WriteByte(' ')
+			if !inline[string(name)] {
+				b.WriteByte(' ')
+			}
 		}
 	}
 }
