@@ -12,6 +12,7 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
+	"github.com/loaphuong/loaphuong/scheduler/feed"
 	"github.com/loaphuong/loaphuong/store"
 )
 
@@ -58,6 +59,10 @@ type Config struct {
 	// for chats without their own setting: "HH:MM-HH:MM" in Asia/Ho_Chi_Minh
 	// or "off" (default store.DefaultQuietHours).
 	QuietHours string
+
+	// Fetcher reads the sources officials add with /sources (default: one
+	// with a 10-second limit, so an official is not kept waiting).
+	Fetcher *feed.Fetcher
 }
 
 // Bot is the Telegram side of Loa Phường.
@@ -67,6 +72,7 @@ type Bot struct {
 	log   *slog.Logger
 	cfg   Config
 	flood *floodGuard
+	fetch *feed.Fetcher
 
 	mu       sync.RWMutex
 	username string // the bot's @username, to tell commands meant for it
@@ -113,12 +119,16 @@ func New(cfg Config) *Bot {
 	if cfg.QuietHours == "" {
 		cfg.QuietHours = store.DefaultQuietHours
 	}
+	if cfg.Fetcher == nil {
+		cfg.Fetcher = feed.NewFetcher(feed.Options{Timeout: 10 * time.Second})
+	}
 	return &Bot{
 		api:    cfg.API,
 		db:     cfg.Store,
 		log:    cfg.Logger,
 		cfg:    cfg,
 		flood:  newFloodGuard(cfg.FloodBurst, cfg.FloodEvery),
+		fetch:  cfg.Fetcher,
 		wakeup: make(chan struct{}, 1),
 	}
 }

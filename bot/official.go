@@ -23,7 +23,8 @@ var officialCommands = []tgbotapi.BotCommand{
 	{Command: "history", Description: "Xem thông báo đã gửi, hủy thông báo chưa gửi xong"},
 	{Command: "invite", Description: "Tạo link mời cán bộ"},
 	{Command: "officials", Description: "Danh sách cán bộ, thu hồi quyền"},
-	{Command: "cancel", Description: "Hủy thông báo đang soạn"},
+	{Command: "sources", Description: "Nguồn tin tự động: thêm, tạm dừng, xóa"},
+	{Command: "cancel", Description: "Hủy thông báo hoặc nguồn tin đang soạn"},
 }
 
 // Audit actions of this file; the store writes "broadcast" and "cancel".
@@ -69,6 +70,8 @@ func (b *Bot) officialCommand(ctx context.Context, u update) error {
 		}
 		_, err = b.send(ctx, u.ChatID, text, kb)
 		return err
+	case "sources":
+		return b.sourcesCommand(ctx, u)
 	case "invite":
 		text, kb, err := b.scopeView(ctx, u.UserID, inviteScope, 0, 0)
 		if err != nil {
@@ -93,6 +96,8 @@ var officialActions = map[string]int{
 	cbBcSend: 0, cbBcCancel: 0,
 	cbInvNav: 2, cbInvMake: 1, cbRevoke: 3, cbOfficials: 1,
 	cbHistCancel: 1, cbHistRefresh: 0,
+	cbSrcList: 1, cbSrcAdd: 0, cbSrcNav: 2, cbSrcPick: 1, cbSrcUnpick: 1, cbSrcMore: 0, cbSrcChosen: 0, cbSrcAreasDone: 0,
+	cbSrcTopic: 1, cbSrcEvery: 0, cbSrcConfirm: 0, cbSrcCancel: 0, cbSrcPause: 2, cbSrcRemove: 2, cbSrcRemoveYes: 2,
 }
 
 // isOfficialAction says whether callback data belongs to an official's button.
@@ -115,8 +120,11 @@ func (b *Bot) officialPress(ctx context.Context, u update) (toast string, alert 
 		return "", false, err
 	}
 	if !official {
-		if action == cbBcCancel { // as /cancel: one's own draft may always go
+		switch action { // as /cancel: one's own draft may always go
+		case cbBcCancel:
 			return b.pressBroadcast(ctx, u, action, args)
+		case cbSrcCancel:
+			return b.pressSources(ctx, u, action, args)
 		}
 		if err := b.audit(ctx, u.UserID, auditRefused, 0, "button "+truncate(u.Data, 64)); err != nil {
 			return "", false, err
@@ -130,6 +138,9 @@ func (b *Bot) officialPress(ctx context.Context, u update) (toast string, alert 
 		return b.pressOfficials(ctx, u, action, args)
 	case cbHistCancel, cbHistRefresh:
 		return b.pressHistory(ctx, u, action, args)
+	}
+	if isSourceAction(action) {
+		return b.pressSources(ctx, u, action, args)
 	}
 	return b.pressBroadcast(ctx, u, action, args)
 }
@@ -210,11 +221,12 @@ type scopeMode struct {
 	nav, pick string              // the callback actions: open an area, choose it
 	all       string              // the button that chooses the area shown, with its name
 	title     func(string) string // the text, given the label of the area shown
-	cancel    bool                // a ❌ button abandons the draft
+	cancel    string              // the callback of a ❌ button that abandons the draft, if any
 }
 
 var (
-	broadcastScope = scopeMode{nav: cbBcNav, pick: cbBcArea, all: btnBcAll, title: txtBcChooseArea, cancel: true}
+	broadcastScope = scopeMode{nav: cbBcNav, pick: cbBcArea, all: btnBcAll, title: txtBcChooseArea, cancel: cbBcCancel}
+	sourceScope    = scopeMode{nav: cbSrcNav, pick: cbSrcPick, all: btnSrcAll, title: txtSrcChooseArea, cancel: cbSrcCancel}
 	inviteScope    = scopeMode{nav: cbInvNav, pick: cbInvMake, all: btnInviteAll, title: txtInviteChoose}
 )
 
@@ -243,8 +255,8 @@ func (b *Bot) scopeView(ctx context.Context, userID int64, m scopeMode, areaID i
 		if adminInvite {
 			kb.row(button(btnInviteAdmin, data(cbInvMake, 0)))
 		}
-		if m.cancel {
-			kb.row(button(btnBcCancel, cbBcCancel))
+		if m.cancel != "" {
+			kb.row(button(btnBcCancel, m.cancel))
 		}
 		return m.title("") + pagesNote(len(tops), page), kb.markup(), nil
 	}
@@ -267,8 +279,8 @@ func (b *Bot) scopeView(ctx context.Context, userID int64, m scopeMode, areaID i
 	} else if back >= 0 {
 		last = append(last, button(btnBack, data(m.nav, back, 0)))
 	}
-	if m.cancel {
-		last = append(last, button(btnBcCancel, cbBcCancel))
+	if m.cancel != "" {
+		last = append(last, button(btnBcCancel, m.cancel))
 	}
 	kb.row(last...)
 	label, err := b.label(ctx, areaID)

@@ -29,7 +29,8 @@ const (
 		"/history: xem các thông báo đã gửi, số nơi đã nhận, hủy thông báo chưa gửi xong\n" +
 		"/invite: tạo link mời cán bộ cho khu vực bạn phụ trách\n" +
 		"/officials: xem danh sách cán bộ, thu hồi quyền\n" +
-		"/cancel: hủy thông báo đang soạn dở"
+		"/sources: nguồn tin tự động (RSS, trang tin của phường): thêm, tạm dừng, xóa\n" +
+		"/cancel: hủy thông báo hoặc nguồn tin đang soạn dở"
 
 	txtBcNeedText = "✍️ Thông báo cần có nội dung. Hãy gửi một tin nhắn chữ, hoặc một ảnh kèm chú thích " +
 		"(gõ /cancel để hủy)."
