@@ -50,6 +50,13 @@ Usage:
   loaphuong officials revoke --user ID [--area CODE]
                                    take a role away
   loaphuong officials list         list the officials
+  loaphuong sources add --url URL --area CODE [--topic news|announcements] [--interval 10m]
+                        [--selector CSS] [--keywords "a,b"]
+                                   watch a feed or an HTML list page (read once now: what
+                                   is there is marked seen)
+  loaphuong sources list           list the sources and their state
+  loaphuong sources remove|pause|resume ID
+  loaphuong sources poll [ID...]   poll now; what is new is enqueued for a running serve
   loaphuong help                   show this help
 
 Every command takes --db (LOAPHUONG_DB, default loaphuong.db).
@@ -74,6 +81,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		err = m.broadcast(ctx, rest)
 	case "officials":
 		err = m.officials(ctx, rest)
+	case "sources":
+		err = m.sources(ctx, rest)
 	case "help", "-h", "--help", "-help":
 		fmt.Fprint(m.Stdout, usage)
 		return nil

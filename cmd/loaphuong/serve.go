@@ -5,14 +5,17 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"sync"
 
 	"github.com/loaphuong/loaphuong/bot"
+	"github.com/loaphuong/loaphuong/scheduler/feed"
 	"github.com/loaphuong/loaphuong/store"
 )
 
 // serve runs the bot until ctx is cancelled.
 func (m *Main) serve(ctx context.Context, args []string) error {
-	fs := m.flagSet("serve [flags]", "Runs the bot: receives updates from Telegram by long polling and answers them.")
+	fs := m.flagSet("serve [flags]", "Runs the bot: receives updates from Telegram by long polling and answers them, delivers\n"+
+		"the outbox, and polls the news sources (see \"loaphuong sources\").")
 	dbPath := m.dbFlag(fs)
 	token := fs.String("token", "", "Telegram bot token from @BotFather (TELEGRAM_BOT_TOKEN; prefer the variable: flags show in ps)")
 	apiURL := fs.String("api-url", m.env("TELEGRAM_API_URL", "https://api.telegram.org"), "Telegram Bot API base URL (TELEGRAM_API_URL)")
@@ -61,8 +64,22 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	client := bot.NewClient(*token, *apiURL, nil)
 	b := bot.New(bot.Config{API: client, Store: db, Logger: log, Admins: admins, Rate: *rate, PaidBroadcast: *paid,
 		QuietHours: *quiet})
+	// The news sources are polled alongside; what is new goes to the
+	// outbox, which the bot's dispatcher drains. The poller stops with the
+	// bot, and serve returns once both have.
+	poller := feed.NewPoller(feed.Config{Store: db, Notifier: b, Wake: b.Wake, Logger: log.With("part", "sources")})
+	pctx, stopPolling := context.WithCancel(ctx)
+	var polling sync.WaitGroup
+	polling.Go(func() {
+		if err := poller.Run(pctx); err != nil {
+			log.Error("source poller stopped", "err", err)
+		}
+	})
 	log.Info("starting", "db", *dbPath, "api", *apiURL)
-	if err := b.Run(ctx); err != nil {
+	err = b.Run(ctx)
+	stopPolling()
+	polling.Wait()
+	if err != nil {
 		return err
 	}
 	log.Info("stopped")
