@@ -424,3 +424,52 @@ func TestSourceRenderedAsTelegramReads(t *testing.T) {
 		t.Fatalf("HTML = %q\nwant %q", got.HTML, want)
 	}
 }
+
+// TestSourcesInQuietHours: news from a source waits for the end of a
+// chat's quiet hours; announcements from an announcement source do not.
+func TestSourcesInQuietHours(t *testing.T) {
+	srv := telegramtest.NewServer(telegramtest.Options{Token: testToken})
+	t.Cleanup(srv.Close)
+	db := MustOpenDB(t, filepath.Join(t.TempDir(), "test.db"))
+	seedAreas(t, db)
+	// Quiet from an hour ago to an hour from now, whatever the time of the run.
+	now := time.Now().In(store.Zone)
+	cfg := officialsConfig()
+	cfg.QuietHours = now.Add(-time.Hour).Format("15:04") + "-" + now.Add(time.Hour).Format("15:04")
+	e := runBot(t, srv, db, cfg)
+	site := newNewsSite(t)
+	e.residents(t, "phu-tho-hoa", 4201)
+	ctx := context.Background()
+	ward := areaOf(t, e.db, "phu-tho-hoa")
+	site.set("/tin", wardFeed(1))
+	site.set("/thong-bao", strings.NewReplacer("Tin số", "Thông báo số", "/tin-", "/thong-bao-").Replace(wardFeed(1)))
+	news := &store.Source{URL: site.URL + "/tin", Kind: store.SourceRSS, Name: "Tin tức", Topic: store.TopicNews, Areas: []store.Area{{ID: ward}}}
+	notices := &store.Source{URL: site.URL + "/thong-bao", Kind: store.SourceRSS, Name: "UBND", Topic: store.TopicAnnouncements, Areas: []store.Area{{ID: ward}}}
+	for _, s := range []*store.Source{news, notices} {
+		if err := e.db.CreateSource(ctx, s, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := e.poller().PollNow(ctx, news.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.poller().PollNow(ctx, notices.ID); err != nil {
+		t.Fatal(err)
+	}
+	// The announcement, enqueued after the news, arrives; the news waits.
+	if got := e.message(t, 4201, 1); !strings.Contains(got.Text, "Thông báo số 1") {
+		t.Fatalf("the first message = %q", got.Text)
+	}
+	bs, err := e.db.Broadcasts(ctx, 0, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range bs {
+		if b.Topic == store.TopicNews && (b.Counts.Pending != 1 || b.Counts.Sent != 0) {
+			t.Fatalf("the news in quiet hours: %+v", b.Counts)
+		}
+	}
+	if n := len(e.srv.Messages(4201)); n != 1 {
+		t.Fatalf("%d messages in quiet hours, want only the announcement", n)
+	}
+}
