@@ -223,29 +223,40 @@ func forgetItems(ctx context.Context, tx querier, sourceID int64, shown []Item, 
 	return nil
 }
 
-// relayAudience fills relay_chats: every active chat subscribed for the
-// source's topic (?2) to one of its areas (source ?1) or an area inside
-// one, with the bit set of the links (?3, a JSON array) it was never
-// addressed a broadcast carrying. Chats that have them all are left out.
-const relayAudience = `INSERT INTO relay_chats (chat_id, mask)
-	WITH RECURSIVE subtree (id) AS (
-		SELECT area_id FROM source_areas WHERE source_id = ?1
+// sourceAudience selects, as audience (chat_id), every active chat
+// subscribed for the source's topic (?3) to one of the areas of the source
+// (?2) or to an area inside one, each once.
+const sourceAudience = `WITH RECURSIVE subtree (id) AS (
+		SELECT area_id FROM source_areas WHERE source_id = ?2
 		UNION
 		SELECT areas.id FROM areas JOIN subtree ON areas.parent_id = subtree.id
 	),
 	audience (chat_id) AS (
 		SELECT DISTINCT s.chat_id FROM subscriptions s JOIN chats c ON c.id = s.chat_id
-		WHERE s.area_id IN (SELECT id FROM subtree) AND s.topics & ?2 != 0 AND c.status = 'active'
-	)
-	SELECT a.chat_id, sum(1 << n.key) FROM audience a, json_each(?3) n
+		WHERE s.area_id IN (SELECT id FROM subtree) AND s.topics & ?3 != 0 AND c.status = 'active'
+	)`
+
+// relayAudience fills relay_chats with the source's audience, each chat
+// with the bit set of the links (?1, a JSON array) it was never addressed
+// a broadcast carrying; chats that have them all are left out.
+const relayAudience = `INSERT INTO relay_chats (chat_id, mask) ` + sourceAudience + `
+	SELECT a.chat_id, sum(1 << n.key) FROM audience a, json_each(?1) n
 	WHERE NOT EXISTS (SELECT 1 FROM broadcast_links bl JOIN deliveries d ON d.broadcast_id = bl.broadcast_id
 		WHERE bl.link = n.value AND d.chat_id = a.chat_id)
 	GROUP BY a.chat_id`
 
+// Addressing a broadcast (?1): to the whole audience of a source (?2, ?3),
+// or to the chats of relay_chats that lack every item of the bit set ?2
+// and lack exactly one of the bit sets ?3 (a JSON array).
+const (
+	addressAudience = `INSERT INTO deliveries (broadcast_id, chat_id) ` + sourceAudience + ` SELECT ?1, chat_id FROM audience ORDER BY chat_id`
+	addressMasks    = `INSERT INTO deliveries (broadcast_id, chat_id) SELECT ?1, chat_id FROM relay_chats
+		WHERE mask & ?2 = ?2 AND mask IN (SELECT value FROM json_each(?3)) ORDER BY chat_id`
+)
+
 // relay broadcasts new items to the chats of a source that have not been
-// sent them: the chats are grouped by which of the items they lack; a
-// group lacking at most DigestOver gets one message per item (each item's
-// message shared by every such group), a group lacking more gets a digest.
+// sent them: one message per item, or one digest when a chat lacks more
+// than DigestOver of them.
 func (db *DB) relay(ctx context.Context, tx querier, s Source, items []Item, render func([]Item) string, now time.Time, r *Relay) error {
 	// One item per canonical link: the same article under two GUIDs is one.
 	var links []string
@@ -264,10 +275,95 @@ func (db *DB) relay(ctx context.Context, tx querier, s Source, items []Item, ren
 	if err != nil {
 		return err
 	}
+	relayed := make([]bool, len(uniq))
+	// send creates one broadcast of the items idx, addressed by the
+	// statement address with the arguments given after the broadcast's id,
+	// if it reaches any chat.
+	send := func(idx []int, address string, args ...any) error {
+		picked := make([]Item, len(idx))
+		for i, j := range idx {
+			picked[i] = uniq[j]
+		}
+		text := render(picked)
+		if strings.TrimSpace(text) == "" {
+			return Errorf(EINVALID, "source %d: an empty message", s.ID)
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO broadcasts (area_id, topic, text, author, send_at, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			s.Areas[0].ID, s.Topic, text, fmt.Sprintf("source:%d", s.ID), formatTime(now), formatTime(now))
+		if err != nil {
+			return fmt.Errorf("relay source %d: %w", s.ID, err)
+		}
+		id, err := res.LastInsertId()
+		if err != nil {
+			return err
+		}
+		res, err = tx.ExecContext(ctx, address, append([]any{id}, args...)...)
+		if err != nil {
+			return fmt.Errorf("relay source %d: address: %w", s.ID, err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return err
+		}
+		if n == 0 { // no chat lacks it: nothing to send
+			_, err := tx.ExecContext(ctx, `DELETE FROM broadcasts WHERE id = ?`, id)
+			return err
+		}
+		for _, j := range idx {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO broadcast_links (link, broadcast_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, links[j], id); err != nil {
+				return fmt.Errorf("relay source %d: %w", s.ID, err)
+			}
+			relayed[j] = true
+		}
+		r.Broadcasts++
+		r.Deliveries += int(n)
+		return nil
+	}
+	// Usually none of the articles was ever sent: every chat lacks them
+	// all, and the audience is addressed as it is.
+	var sentBefore bool
+	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM broadcast_links WHERE link IN (SELECT value FROM json_each(?)))`,
+		string(list)).Scan(&sentBefore); err != nil {
+		return fmt.Errorf("relay source %d: %w", s.ID, err)
+	}
+	switch {
+	case sentBefore:
+		if err := db.relayByMasks(ctx, tx, s, string(list), uniq, send); err != nil {
+			return err
+		}
+	case len(uniq) > DigestOver:
+		all := make([]int, len(uniq))
+		for j := range all {
+			all[j] = j
+		}
+		if err := send(all, addressAudience, s.ID, s.Topic); err != nil {
+			return err
+		}
+	default:
+		for j := range uniq {
+			if err := send([]int{j}, addressAudience, s.ID, s.Topic); err != nil {
+				return err
+			}
+		}
+	}
+	for _, ok := range relayed {
+		if ok {
+			r.Relayed++
+		}
+	}
+	return nil
+}
+
+// relayByMasks addresses new items when some chats already have some of
+// them: the chats are grouped by which of the items (links, a JSON array)
+// they lack; a group lacking at most DigestOver gets one message per item
+// (each item's message shared by every such group), a group lacking more
+// gets a digest of what it lacks.
+func (db *DB) relayByMasks(ctx context.Context, tx querier, s Source, links string, items []Item, send func([]int, string, ...any) error) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM relay_chats`); err != nil {
 		return fmt.Errorf("relay: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, relayAudience, s.ID, s.Topic, string(list)); err != nil {
+	if _, err := tx.ExecContext(ctx, relayAudience, links, s.ID, s.Topic); err != nil {
 		return fmt.Errorf("relay source %d: address: %w", s.ID, err)
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT mask FROM relay_chats ORDER BY mask`)
@@ -295,72 +391,22 @@ func (db *DB) relay(ctx context.Context, tx querier, s Source, items []Item, ren
 	if err != nil {
 		return err
 	}
-	relayed := make([]bool, len(uniq))
-	// send creates one broadcast of the items idx to the chats of
-	// relay_chats that lack every item of the bit set want and lack exactly
-	// one of the bit sets masks, if there is any such chat.
-	send := func(idx []int, want int64, masks []byte) error {
-		picked := make([]Item, len(idx))
-		for i, j := range idx {
-			picked[i] = uniq[j]
-		}
-		text := render(picked)
-		if strings.TrimSpace(text) == "" {
-			return Errorf(EINVALID, "source %d: an empty message", s.ID)
-		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO broadcasts (area_id, topic, text, author, send_at, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-			s.Areas[0].ID, s.Topic, text, fmt.Sprintf("source:%d", s.ID), formatTime(now), formatTime(now))
-		if err != nil {
-			return fmt.Errorf("relay source %d: %w", s.ID, err)
-		}
-		id, err := res.LastInsertId()
-		if err != nil {
-			return err
-		}
-		res, err = tx.ExecContext(ctx, `INSERT INTO deliveries (broadcast_id, chat_id) SELECT ?3, chat_id FROM relay_chats
-			WHERE mask & ?1 = ?1 AND mask IN (SELECT value FROM json_each(?2)) ORDER BY chat_id`, want, string(masks), id)
-		if err != nil {
-			return fmt.Errorf("relay source %d: address: %w", s.ID, err)
-		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return err
-		}
-		if n == 0 { // no chat lacks it: nothing to send
-			_, err := tx.ExecContext(ctx, `DELETE FROM broadcasts WHERE id = ?`, id)
-			return err
-		}
-		for _, j := range idx {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO broadcast_links (link, broadcast_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, links[j], id); err != nil {
-				return fmt.Errorf("relay source %d: %w", s.ID, err)
-			}
-			relayed[j] = true
-		}
-		r.Broadcasts++
-		r.Deliveries += int(n)
-		return nil
-	}
 	if len(small) > 0 {
-		for j := range uniq {
-			if err := send([]int{j}, int64(1)<<j, smallList); err != nil {
+		for j := range items {
+			if err := send([]int{j}, addressMasks, int64(1)<<j, string(smallList)); err != nil {
 				return err
 			}
 		}
 	}
 	for _, m := range big {
 		var idx []int
-		for j := range uniq {
+		for j := range items {
 			if m&(1<<j) != 0 {
 				idx = append(idx, j)
 			}
 		}
-		if err := send(idx, m, fmt.Appendf(nil, "[%d]", m)); err != nil {
+		if err := send(idx, addressMasks, m, fmt.Sprintf("[%d]", m)); err != nil {
 			return err
-		}
-	}
-	for _, ok := range relayed {
-		if ok {
-			r.Relayed++
 		}
 	}
 	_, err = tx.ExecContext(ctx, `DELETE FROM relay_chats`)
