@@ -48,17 +48,17 @@ func benchmarkPollCycle(b *testing.B, sources int, changed bool) {
 		}
 		w.Header().Set("ETag", etag)
 		w.Header().Set("Content-Type", "application/rss+xml")
-		w.Write(rss("Tin "+r.URL.Path, news(n, n+19)...))
+		w.Write(rss("Tin "+r.URL.Path, sourceNews(r.URL.Path, n)...))
 	}))
 	defer srv.Close()
 
 	w := newWorld(b, 100, 0)
 	ctx := context.Background()
-	first := news(0, 19)
 	for i := range sources {
-		s := &store.Source{URL: fmt.Sprintf("%s/feed/%d", srv.URL, i), Kind: store.SourceRSS, Name: fmt.Sprintf("Nguồn %d", i),
+		path := fmt.Sprintf("/feed/%d", i)
+		s := &store.Source{URL: srv.URL + path, Kind: store.SourceRSS, Name: fmt.Sprintf("Nguồn %d", i),
 			Topic: store.TopicNews, Areas: []store.Area{w.ward}, ETag: `"0"`}
-		if err := w.db.CreateSource(ctx, s, first); err != nil {
+		if err := w.db.CreateSource(ctx, s, sourceNews(path, 0)); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -80,7 +80,7 @@ func benchmarkPollCycle(b *testing.B, sources int, changed bool) {
 			b.Fatalf("polled %d sources: %v", len(out), err)
 		}
 		for _, o := range out {
-			if o.Err != nil || o.NotModified == changed || (changed && o.Relay.New != 1) {
+			if o.Err != nil || o.NotModified == changed || (changed && (o.Relay.New != 1 || o.Relay.Deliveries != 100)) {
 				b.Fatalf("source %d: %+v", o.Source.ID, o)
 			}
 		}
@@ -93,6 +93,17 @@ func benchmarkPollCycle(b *testing.B, sources int, changed bool) {
 	runtime.ReadMemStats(&ms)
 	b.ReportMetric(float64(ms.Sys)/(1<<20), "go-sys-MB")
 	b.ReportMetric(0, "ns/op")
+}
+
+// sourceNews is the feed of the source at path in cycle n: 20 articles
+// of its own, the newest numbered n+19.
+func sourceNews(path string, n int) []store.Item {
+	items := news(n, n+19)
+	for i := range items {
+		items[i].Link = strings.Replace(items[i].Link, "example.vn/", "example.vn"+path+"/", 1)
+		items[i].GUID = items[i].Link
+	}
+	return items
 }
 
 // peakRSSMB is the most memory the process has held resident (Linux
