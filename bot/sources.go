@@ -604,6 +604,9 @@ func (b *Bot) pressSourceItem(ctx context.Context, u update, action string, id i
 	return toast, false, b.editSources(ctx, u, page)
 }
 
+// The bot tells owners about their sources for the poller.
+var _ feed.Notifier = (*Bot)(nil)
+
 // SourceFailing tells the owner of a source that keeps failing, or the
 // configured admins when the command line added it, so that someone can
 // check the address (feed.Notifier).

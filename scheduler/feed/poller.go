@@ -29,7 +29,10 @@ const (
 // Notifier is told when a source keeps failing and when it works again;
 // the bot implements it by writing to the source's owner.
 type Notifier interface {
+	// SourceFailing is called once when a source has failed NotifyAfter
+	// polls in a row; an error makes the next failure call it again.
 	SourceFailing(ctx context.Context, s store.Source) error
+	// SourceRecovered is called when such a source answers again.
 	SourceRecovered(ctx context.Context, s store.Source) error
 }
 
