@@ -12,6 +12,7 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
+	"github.com/loaphuong/loaphuong/scheduler/feed"
 	"github.com/loaphuong/loaphuong/store"
 )
 
@@ -65,6 +66,9 @@ type Config struct {
 	// SchedulesChanged is called after an official creates, pauses,
 	// resumes or ends a campaign, so the scheduler reloads at once.
 	SchedulesChanged func()
+	// Fetcher reads the sources officials add with /sources (default: one
+	// with a 10-second limit, so an official is not kept waiting).
+	Fetcher *feed.Fetcher
 }
 
 // Bot is the Telegram side of Loa Phường.
@@ -74,6 +78,7 @@ type Bot struct {
 	log   *slog.Logger
 	cfg   Config
 	flood *floodGuard
+	fetch *feed.Fetcher
 
 	mu       sync.RWMutex
 	username string // the bot's @username, to tell commands meant for it
@@ -125,11 +130,15 @@ func New(cfg Config) *Bot {
 	if cfg.QuietHours == "" {
 		cfg.QuietHours = store.DefaultQuietHours
 	}
+	if cfg.Fetcher == nil {
+		cfg.Fetcher = feed.NewFetcher(feed.Options{Timeout: 10 * time.Second})
+	}
 	b := &Bot{
 		db:     cfg.Store,
 		log:    cfg.Logger,
 		cfg:    cfg,
 		flood:  newFloodGuard(cfg.FloodBurst, cfg.FloodEvery),
+		fetch:  cfg.Fetcher,
 		wakeup: make(chan struct{}, 1),
 		stored: make(chan struct{}, 1),
 		idle:   newIdleState(),

@@ -85,16 +85,15 @@ func (b *Bot) campaignsCommand(ctx context.Context, u update) error {
 	return err
 }
 
-// mayManage says whether a user may pause, resume or end a campaign: every
-// area it reminds must be in the user's scope.
-func (b *Bot) mayManage(ctx context.Context, userID int64, c *store.Campaign) (bool, int64, error) {
-	for _, s := range c.Schedules {
-		ok, err := b.inScope(ctx, userID, s.AreaID)
-		if err != nil || !ok {
-			return false, s.AreaID, err
-		}
+// mayManageCampaign says whether a user may pause, resume or end a
+// campaign: every area it reminds must be in the user's scope. It names
+// the first area that is not.
+func (b *Bot) mayManageCampaign(ctx context.Context, userID int64, c *store.Campaign) (bool, int64, error) {
+	ids := make([]int64, len(c.Schedules))
+	for i, s := range c.Schedules {
+		ids[i] = s.AreaID
 	}
-	return true, 0, nil
+	return b.inScopeAll(ctx, userID, ids)
 }
 
 // campaignsView lists the campaigns a user may manage.
@@ -110,7 +109,7 @@ func (b *Bot) campaignsView(ctx context.Context, userID int64) (string, *tgbotap
 		if len(lines) == campaignsShown {
 			break
 		}
-		ok, _, err := b.mayManage(ctx, userID, &c)
+		ok, _, err := b.mayManageCampaign(ctx, userID, &c)
 		if err != nil {
 			return "", nil, err
 		}
@@ -316,7 +315,7 @@ func (b *Bot) setCampaignStatus(ctx context.Context, u update, action string, id
 	if err != nil {
 		return "", false, err
 	}
-	ok, area, err := b.mayManage(ctx, u.UserID, c)
+	ok, area, err := b.mayManageCampaign(ctx, u.UserID, c)
 	if err != nil {
 		return "", false, err
 	}

@@ -47,6 +47,27 @@ const (
 	cbPosterMake  = "pp" // pp:AREA            /poster: make the poster of AREA
 )
 
+// The buttons of /sources. The list's buttons name a source by id and are
+// checked against the presser's scope; the adding buttons act only on the
+// draft's own message, like /broadcast's.
+const (
+	cbSrcList      = "sl" // sl:PAGE          a page of the list
+	cbSrcAdd       = "sa" // sa               start adding a source: ask for its URL
+	cbSrcNav       = "sn" // sn:AREA:PAGE     the areas inside AREA (0: the top of one's scope)
+	cbSrcPick      = "sp" // sp:AREA          feed AREA too
+	cbSrcUnpick    = "su" // su:AREA          feed AREA no more
+	cbSrcMore      = "sm" // sm               choose another area
+	cbSrcChosen    = "sc" // sc               back to the areas chosen
+	cbSrcAreasDone = "sk" // sk               the areas are chosen; next, the topic
+	cbSrcTopic     = "st" // st:TOPIC         news or announcements; next, the confirmation
+	cbSrcEvery     = "si" // si               the next polling interval
+	cbSrcConfirm   = "sy" // sy               add the source
+	cbSrcCancel    = "sx" // sx               abandon adding it
+	cbSrcPause     = "sz" // sz:SOURCE:PAGE   pause or resume
+	cbSrcRemove    = "sd" // sd:SOURCE:PAGE   ask whether to remove
+	cbSrcRemoveYes = "se" // se:SOURCE:PAGE   remove
+)
+
 // pageSize is how many child areas one page of buttons shows.
 const pageSize = 8
 

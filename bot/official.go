@@ -26,7 +26,8 @@ var officialCommands = []tgbotapi.BotCommand{
 	{Command: "officials", Description: "Danh sách cán bộ, thu hồi quyền"},
 	{Command: "stats", Description: "Thống kê người nhận tin và kết quả gửi"},
 	{Command: "poster", Description: "Tạo áp phích mã QR để cư dân đăng ký"},
-	{Command: "cancel", Description: "Hủy thông báo đang soạn"},
+	{Command: "sources", Description: "Nguồn tin tự động: thêm, tạm dừng, xóa"},
+	{Command: "cancel", Description: "Hủy thông báo, phong trào hoặc nguồn tin đang soạn"},
 }
 
 // Audit actions of this file; the store writes "broadcast" and "cancel".
@@ -88,6 +89,8 @@ func (b *Bot) officialCommand(ctx context.Context, u update) error {
 		return err
 	case "campaigns":
 		return b.campaignsCommand(ctx, u)
+	case "sources":
+		return b.sourcesCommand(ctx, u)
 	case "invite":
 		text, kb, err := b.scopeView(ctx, u.UserID, inviteScope, 0, 0)
 		if err != nil {
@@ -115,6 +118,8 @@ var officialActions = map[string]int{
 	cbPosterNav: 2, cbPosterMake: 1,
 	cbCpList: 0, cbCpNew: 0, cbCpCat: 0, cbCpTemplate: 1, cbCpNav: 2, cbCpArea: 1, cbCpAreas: 0,
 	cbCpPreset: 1, cbCpDays: 1, cbCpStart: 0, cbCpCancel: 0, cbCpPause: 1, cbCpResume: 1, cbCpEnd: 1,
+	cbSrcList: 1, cbSrcAdd: 0, cbSrcNav: 2, cbSrcPick: 1, cbSrcUnpick: 1, cbSrcMore: 0, cbSrcChosen: 0, cbSrcAreasDone: 0,
+	cbSrcTopic: 1, cbSrcEvery: 0, cbSrcConfirm: 0, cbSrcCancel: 0, cbSrcPause: 2, cbSrcRemove: 2, cbSrcRemoveYes: 2,
 }
 
 // isOfficialAction says whether callback data belongs to an official's button.
@@ -137,8 +142,11 @@ func (b *Bot) officialPress(ctx context.Context, u update) (toast string, alert 
 		return "", false, err
 	}
 	if !official {
-		if action == cbBcCancel { // as /cancel: one's own draft may always go
+		switch action { // as /cancel: one's own draft may always go
+		case cbBcCancel:
 			return b.pressBroadcast(ctx, u, action, args)
+		case cbSrcCancel:
+			return b.pressSources(ctx, u, action, args)
 		}
 		if action == cbCpCancel {
 			return b.pressCampaign(ctx, u, action, args)
@@ -160,6 +168,9 @@ func (b *Bot) officialPress(ctx context.Context, u update) (toast string, alert 
 	}
 	if isCampaignAction(action) {
 		return b.pressCampaign(ctx, u, action, args)
+	}
+	if isSourceAction(action) {
+		return b.pressSources(ctx, u, action, args)
 	}
 	return b.pressBroadcast(ctx, u, action, args)
 }
@@ -240,11 +251,12 @@ type scopeMode struct {
 	nav, pick string              // the callback actions: open an area, choose it
 	all       string              // the button that chooses the area shown, with its name
 	title     func(string) string // the text, given the label of the area shown
-	cancel    bool                // a ❌ button abandons the draft
+	cancel    string              // the callback of a ❌ button that abandons the draft, if any
 }
 
 var (
-	broadcastScope = scopeMode{nav: cbBcNav, pick: cbBcArea, all: btnBcAll, title: txtBcChooseArea, cancel: true}
+	broadcastScope = scopeMode{nav: cbBcNav, pick: cbBcArea, all: btnBcAll, title: txtBcChooseArea, cancel: cbBcCancel}
+	sourceScope    = scopeMode{nav: cbSrcNav, pick: cbSrcPick, all: btnSrcAll, title: txtSrcChooseArea, cancel: cbSrcCancel}
 	inviteScope    = scopeMode{nav: cbInvNav, pick: cbInvMake, all: btnInviteAll, title: txtInviteChoose}
 )
 
@@ -273,8 +285,8 @@ func (b *Bot) scopeView(ctx context.Context, userID int64, m scopeMode, areaID i
 		if adminInvite {
 			kb.row(button(btnInviteAdmin, data(cbInvMake, 0)))
 		}
-		if m.cancel {
-			kb.row(button(btnBcCancel, cbBcCancel))
+		if m.cancel != "" {
+			kb.row(button(btnBcCancel, m.cancel))
 		}
 		return m.title("") + pagesNote(len(tops), page), kb.markup(), nil
 	}
@@ -297,8 +309,8 @@ func (b *Bot) scopeView(ctx context.Context, userID int64, m scopeMode, areaID i
 	} else if back >= 0 {
 		last = append(last, button(btnBack, data(m.nav, back, 0)))
 	}
-	if m.cancel {
-		last = append(last, button(btnBcCancel, cbBcCancel))
+	if m.cancel != "" {
+		last = append(last, button(btnBcCancel, m.cancel))
 	}
 	kb.row(last...)
 	label, err := b.label(ctx, areaID)

@@ -233,6 +233,9 @@ func (b *Bot) draftInput(ctx context.Context, u update) (done bool, err error) {
 	if !official || b.now().Sub(d.UpdatedAt) > draftTTL {
 		return false, b.db.DeleteDraft(ctx, u.UserID)
 	}
+	if isSourceStep(d.Step) {
+		return true, b.sourceInput(ctx, u, d)
+	}
 	switch d.Step {
 	case stepText, stepConfirm:
 		return true, b.takeText(ctx, u, d)
@@ -428,7 +431,8 @@ func (b *Bot) confirm(ctx context.Context, u update, d *store.Draft) (string, bo
 	return txtToastScheduled, false, nil
 }
 
-// cancelDraft answers /cancel: the draft is dropped at whatever step.
+// cancelDraft answers /cancel: the draft, of a broadcast or of a source,
+// is dropped at whatever step.
 func (b *Bot) cancelDraft(ctx context.Context, u update) error {
 	d, err := b.draft(ctx, u.UserID)
 	if err != nil {
@@ -441,7 +445,11 @@ func (b *Bot) cancelDraft(ctx context.Context, u update) error {
 	if err := b.db.DeleteDraft(ctx, u.UserID); err != nil {
 		return err
 	}
-	b.retire(ctx, d.ChatID, d.MessageID, txtBcCancelled)
-	_, err = b.send(ctx, u.ChatID, txtBcCancelled, nil)
+	text := txtBcCancelled
+	if isSourceStep(d.Step) {
+		text = txtSrcCancelled
+	}
+	b.retire(ctx, d.ChatID, d.MessageID, text)
+	_, err = b.send(ctx, u.ChatID, text, nil)
 	return err
 }

@@ -48,3 +48,19 @@ func (b *Bot) isOfficial(ctx context.Context, userID int64) (bool, error) {
 	roles, err := b.db.Roles(ctx, userID)
 	return len(roles) > 0, err
 }
+
+// inScopeAll says whether every area is in a user's scope, and names the
+// first that is not. Something aimed at no area at all is for admins only.
+func (b *Bot) inScopeAll(ctx context.Context, userID int64, areaIDs []int64) (bool, int64, error) {
+	if len(areaIDs) == 0 {
+		ok, err := b.isAdmin(ctx, userID)
+		return ok, 0, err
+	}
+	for _, id := range areaIDs {
+		ok, err := b.inScope(ctx, userID, id)
+		if err != nil || !ok {
+			return false, id, err
+		}
+	}
+	return true, 0, nil
+}

@@ -32,7 +32,9 @@ const (
 		"/officials: xem danh sách cán bộ, thu hồi quyền\n" +
 		"/stats: thống kê người nhận tin, tăng giảm trong 7 và 30 ngày, kết quả gửi các thông báo gần đây\n" +
 		"/poster: tạo áp phích có mã QR để dán ở khu phố: cư dân quét mã là đăng ký nhận tin\n" +
-		"/cancel: hủy thông báo hoặc phong trào đang soạn dở"
+
+		"/sources: nguồn tin tự động (RSS, trang tin của phường): thêm, tạm dừng, xóa\n" +
+		"/cancel: hủy thông báo, phong trào hoặc nguồn tin đang soạn dở"
 
 	txtBcNeedText = "✍️ Thông báo cần có nội dung. Hãy gửi một tin nhắn chữ, hoặc một ảnh kèm chú thích " +
 		"(gõ /cancel để hủy)."

@@ -11,7 +11,8 @@ import (
 // both), the old area's children move under the new one, its names become
 // aliases of the new one so people can still find it by them, and the old
 // row stays, pointing at the new one, so AreaByCode(oldCode), the deep link
-// on printed posters, leads to the new area. It is all one transaction.
+// on printed posters, leads to the new area; news sources feeding the old
+// area feed the new one. It is all one transaction.
 // Both areas must exist and be live and differ, the new one must not be
 // inside the old one, and it must not be of a lower kind (a ward merged
 // into a khu phố would put khu phố inside a khu phố's place).
@@ -57,6 +58,11 @@ func (db *DB) MergeArea(ctx context.Context, oldCode, newCode string) error {
 				ON CONFLICT (chat_id, area_id) DO UPDATE SET topics = topics | excluded.topics`,
 				[]any{old.id, into.id}},
 			{"move subscriptions", `DELETE FROM subscriptions WHERE area_id = ?1`, []any{old.id}},
+			// A news source feeding the old area feeds the new one.
+			{"move sources", `INSERT INTO source_areas (source_id, area_id)
+				SELECT source_id, ?2 FROM source_areas WHERE area_id = ?1 AND true
+				ON CONFLICT (source_id, area_id) DO NOTHING`, []any{old.id, into.id}},
+			{"move sources", `DELETE FROM source_areas WHERE area_id = ?1`, []any{old.id}},
 			// TODO(roles): when officials' roles on areas are added, move them
 			// here too: a ward official of the old ward keeps their duties.
 			{"move children", `UPDATE areas SET parent_id = ?2, updated_at = ?3 WHERE parent_id = ?1`, []any{old.id, into.id, now}},

@@ -16,11 +16,15 @@ import (
 // from another process (the CLI next to a running serve) wait instead of
 // failing; _txlock=immediate takes the write lock at BEGIN, because a
 // transaction that reads first and upgrades later can fail with SQLITE_BUSY
-// without ever waiting.
+// without ever waiting. temp_store(MEMORY) keeps statement journals and
+// sorts in memory: a multi-row INSERT ... SELECT otherwise opens, writes
+// and closes a temporary file every time (with it, a cycle of
+// BenchmarkPollCycle/changed in scheduler/feed went from 5.5 s to 4.1 s).
 const dsnParams = "_pragma=busy_timeout(5000)" +
 	"&_pragma=journal_mode(WAL)" +
 	"&_pragma=foreign_keys(1)" +
 	"&_pragma=synchronous(NORMAL)" +
+	"&_pragma=temp_store(MEMORY)" +
 	"&_txlock=immediate"
 
 // timeFormat is RFC 3339 in UTC with a fixed nine-digit fraction: unlike

@@ -93,6 +93,7 @@ func TestOpen_Pragmas(t *testing.T) {
 		{"foreign_keys", "1"},
 		{"busy_timeout", "5000"},
 		{"synchronous", "1"}, // NORMAL
+		{"temp_store", "2"},  // MEMORY
 	} {
 		var got string
 		if err := conn.QueryRowContext(ctx, "PRAGMA "+tt.pragma).Scan(&got); err != nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/loaphuong/loaphuong/bot"
 	"github.com/loaphuong/loaphuong/metrics"
 	"github.com/loaphuong/loaphuong/scheduler"
+	"github.com/loaphuong/loaphuong/scheduler/feed"
 	"github.com/loaphuong/loaphuong/store"
 )
 
@@ -132,6 +133,19 @@ func registerScheduler(reg *metrics.Registry, sched *scheduler.Scheduler) {
 		func() float64 { return float64(sched.Stats().Schedules) })
 	reg.Gauge("loaphuong_scheduler_max_late_seconds", "The longest an occurrence waited to be enqueued after its time.",
 		func() float64 { return sched.Stats().MaxLate.Seconds() })
+}
+
+// registerSources adds the news sources' series to the registry.
+func registerSources(reg *metrics.Registry, p *feed.Poller) {
+	reg.Counters("loaphuong_source_polls_total", "Fetches of news sources, by result.", "result",
+		func() map[string]float64 {
+			st := p.Stats()
+			return map[string]float64{"changed": float64(st.Polls - st.NotModified - st.Errors), "not_modified": float64(st.NotModified), "error": float64(st.Errors)}
+		})
+	reg.Counter("loaphuong_source_items_new_total", "Items news sources showed that were not seen before.",
+		func() float64 { return float64(p.Stats().ItemsNew) })
+	reg.Counter("loaphuong_source_broadcasts_total", "Messages enqueued from news sources (items and digests).",
+		func() float64 { return float64(p.Stats().Broadcasts) })
 }
 
 // registerBot adds the bot's series to the registry.

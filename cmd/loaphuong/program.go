@@ -73,6 +73,13 @@ Usage:
                                    write the catalogue of campaigns and national and
                                    lunar days (CSV), to edit and import
   loaphuong catalogue import FILE  import an edited catalogue
+  loaphuong sources add --url URL --area CODE [--topic news|announcements] [--interval 10m]
+                        [--selector CSS] [--keywords "a,b"]
+                                   watch a feed or an HTML list page (read once now: what
+                                   is there is marked seen)
+  loaphuong sources list           list the sources and their state
+  loaphuong sources remove|pause|resume ID
+  loaphuong sources poll [ID...]   poll now; what is new is enqueued for a running serve
   loaphuong help                   show this help
 
 Every command takes --db (LOAPHUONG_DB, default loaphuong.db).
@@ -111,6 +118,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		err = m.events(ctx, rest)
 	case "catalogue":
 		err = m.catalogue(ctx, rest)
+	case "sources":
+		err = m.sources(ctx, rest)
 	case "help", "-h", "--help", "-help":
 		fmt.Fprint(m.Stdout, usage)
 		return nil

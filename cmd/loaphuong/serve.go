@@ -13,13 +13,15 @@ import (
 	"github.com/loaphuong/loaphuong/bot"
 	"github.com/loaphuong/loaphuong/metrics"
 	"github.com/loaphuong/loaphuong/scheduler"
+	"github.com/loaphuong/loaphuong/scheduler/feed"
 	"github.com/loaphuong/loaphuong/store"
 )
 
 // serve runs the bot until ctx is cancelled.
 func (m *Main) serve(ctx context.Context, args []string) error {
-	fs := m.flagSet("serve [flags]", "Runs the bot: receives updates from Telegram by long polling, or at --webhook-url,\n"+
-		"and answers them. With --listen it serves /healthz and /metrics (and the webhook) there.")
+	fs := m.flagSet("serve [flags]", "Runs the bot: receives updates from Telegram by long polling, or at --webhook-url, and\n"+
+		"answers them; delivers the outbox; sends campaign reminders; polls the news sources.\n"+
+		"With --listen it serves /healthz and /metrics (and the webhook) there.")
 	dbPath := m.dbFlag(fs)
 	token := fs.String("token", "", "Telegram bot token from @BotFather (TELEGRAM_BOT_TOKEN; prefer the variable: flags show in ps)")
 	apiURL := fs.String("api-url", m.env("TELEGRAM_API_URL", "https://api.telegram.org"), "Telegram Bot API base URL (TELEGRAM_API_URL)")
@@ -112,15 +114,14 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		log.Info("catalogue entries added", "count", n)
 	}
 
-	// The bot and the scheduler run side by side; when either stops, both
-	// do, and serve returns once both have.
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	var b *bot.Bot
 	sched := scheduler.New(scheduler.Config{Store: db, Logger: log, CatchUp: *catchUp, OnEnqueue: func() { b.Wake() }})
 	client := bot.NewClient(*token, *apiURL, nil)
 	b = bot.New(bot.Config{API: client, Store: db, Logger: log, Admins: admins, Rate: *rate, PaidBroadcast: *paid,
 		QuietHours: *quiet, Webhook: hook, SchedulesChanged: sched.Wake})
+	// What the scheduler and the poller find new goes to the outbox, which
+	// the bot's dispatcher drains.
+	poller := feed.NewPoller(feed.Config{Store: db, Notifier: b, Wake: b.Wake, Logger: log.With("part", "sources")})
 	mode := "polling"
 	if hook.URL != "" {
 		mode = "webhook"
@@ -130,23 +131,14 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		reg := metrics.New()
 		registerBot(reg, b, db)
 		registerScheduler(reg, sched)
+		registerSources(reg, poller)
 		stop, err := m.listen(ctx, *listen, log, endpoints{bot: b, db: db, hookPath: hookPath, registry: reg})
 		if err != nil {
 			return err
 		}
 		defer stop()
 	}
-	scheduled := make(chan error, 1)
-	go func() {
-		err := sched.Run(ctx)
-		cancel()
-		scheduled <- err
-	}()
-	err = b.Run(ctx)
-	cancel()
-	if serr := <-scheduled; err == nil {
-		err = serr
-	}
+	err = runTogether(ctx, b.Run, sched.Run, poller.Run)
 	if err != nil {
 		return err
 	}
@@ -175,4 +167,26 @@ func webhookPath(raw, listen string) (string, error) {
 		return "", usagef("serve: --webhook-url %q: the path %s is taken by the listener itself", raw, path)
 	}
 	return path, nil
+}
+
+// runTogether runs each part until ctx ends or one of them stops; then it
+// stops the others, waits for all, and returns the first error.
+func runTogether(ctx context.Context, parts ...func(context.Context) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	errs := make(chan error, len(parts))
+	for _, run := range parts {
+		go func() {
+			err := run(ctx)
+			cancel()
+			errs <- err
+		}()
+	}
+	var first error
+	for range parts {
+		if err := <-errs; err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
 }
