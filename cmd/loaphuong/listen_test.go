@@ -74,6 +74,8 @@ func TestServe_HealthAndMetrics(t *testing.T) {
 		`loaphuong_telegram_too_many_requests_total 1`,
 		`loaphuong_deliveries_pending 0`,
 		`loaphuong_webhook_requests_total{result="accepted"} 0`,
+		`loaphuong_scheduler_firings_total{outcome="fired"} 0`,
+		`loaphuong_source_polls_total{result="error"} 0`,
 		`go_goroutines`,
 	}
 	var metrics string
