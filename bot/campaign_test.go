@@ -8,7 +8,6 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/loaphuong/loaphuong/bot"
 	"github.com/loaphuong/loaphuong/bot/telegramtest"
 	"github.com/loaphuong/loaphuong/scheduler"
 	"github.com/loaphuong/loaphuong/store"
@@ -259,22 +258,6 @@ func (e *env) hasCampaignDraft(tb testing.TB, u telegramtest.User) bool {
 		tb.Fatal(err)
 	}
 	return err == nil
-}
-
-// TestAreaLabelsAgree: the scheduler labels reminders as the bot labels
-// announcements.
-func TestAreaLabelsAgree(t *testing.T) {
-	db := MustOpenDB(t, filepath.Join(t.TempDir(), "test.db"))
-	seedAreas(t, db)
-	for _, code := range []string{"hcm", "phu-tho-hoa", "kp3-phu-tho-hoa", "cc-ehome"} {
-		path, err := db.AreaPath(context.Background(), areaOf(t, db, code))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if b, s := bot.AreaLabel(path), scheduler.AreaLabel(path); b != s {
-			t.Errorf("%s: bot %q, scheduler %q", code, b, s)
-		}
-	}
 }
 
 // itoa writes an id as the buttons show it.

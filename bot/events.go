@@ -51,7 +51,7 @@ func (b *Bot) eventsView(ctx context.Context, chatID int64) (string, error) {
 		for _, a := range path {
 			reach[a.ID] = true
 		}
-		labels = append(labels, areaLabel(path))
+		labels = append(labels, store.AreaLabel(path))
 	}
 	all, err := b.db.Events(ctx, false)
 	if err != nil {

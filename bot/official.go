@@ -207,7 +207,7 @@ func (b *Bot) label(ctx context.Context, areaID int64) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return areaLabel(path), nil
+	return store.AreaLabel(path), nil
 }
 
 // scopeTops returns the areas at the top of a user's scope: the roots of

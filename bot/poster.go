@@ -26,7 +26,7 @@ func NewPoster(path []store.Area, username string, size poster.Size) poster.Post
 	a := path[len(path)-1]
 	p := poster.Poster{Title: a.Name, Link: poster.Link(username, a.Code), Size: size}
 	if len(path) > 1 {
-		p.Subtitle = areaLabel(path[:len(path)-1])
+		p.Subtitle = store.AreaLabel(path[:len(path)-1])
 	}
 	return p
 }
@@ -53,7 +53,7 @@ func (b *Bot) pressPoster(ctx context.Context, u update, action string, args []i
 	if err != nil {
 		return "", false, err
 	}
-	label := areaLabel(path)
+	label := store.AreaLabel(path)
 	b.retire(ctx, u.ChatID, u.MessageID, txtPosterMaking(label))
 	name := fmt.Sprintf("loaphuong-%s-A5.png", a.Code)
 	if err := b.deliver(ctx, u.ChatID, func(chatID int64) error {

@@ -78,7 +78,7 @@ func (b *Bot) subscribe(ctx context.Context, u update, areaID int64) (string, *t
 	if err != nil {
 		return "", nil, err
 	}
-	label := areaLabel(path)
+	label := store.AreaLabel(path)
 	var kb keyboard
 	kb.row(button(btnTopics, data(cbTopics, areaID)), button(btnMore, cbMore))
 	if !created {
@@ -123,7 +123,7 @@ func (b *Bot) search(ctx context.Context, u update) error {
 		if err != nil {
 			return err
 		}
-		kb.row(button(areaLabel(path), pick(a)))
+		kb.row(button(store.AreaLabel(path), pick(a)))
 	}
 	_, err = b.send(ctx, u.ChatID, txtSearchResults(q), kb.markup())
 	return err
@@ -231,7 +231,7 @@ func (b *Bot) mineView(ctx context.Context, chatID int64) (string, *tgbotapi.Inl
 		if err != nil {
 			return "", nil, err
 		}
-		labels[i] = areaLabel(path)
+		labels[i] = store.AreaLabel(path)
 		kb.row(buttonf(btnTopicsOf, s.Area.Name, data(cbTopics, s.Area.ID)),
 			buttonf(btnRemove, s.Area.Name, data(cbRemove, s.Area.ID)))
 	}
@@ -258,7 +258,7 @@ func (b *Bot) topicsView(ctx context.Context, chatID, areaID int64) (string, *tg
 		kb.row(button(mark+tn.name, data(cbToggle, areaID, int64(tn.topic))))
 	}
 	kb.row(button(btnDone, cbMine))
-	return txtTopicsOf(areaLabel(path)), kb.markup(), nil
+	return txtTopicsOf(store.AreaLabel(path)), kb.markup(), nil
 }
 
 // press carries out a button press and returns the notice to show.
@@ -317,7 +317,7 @@ func (b *Bot) press(ctx context.Context, u update) (string, error) {
 		}
 		var kb keyboard
 		kb.row(button(btnMore, cbMore))
-		return txtUndoneToast, view(txtUnsubscribed(areaLabel(path)), kb.markup(), nil)
+		return txtUndoneToast, view(txtUnsubscribed(store.AreaLabel(path)), kb.markup(), nil)
 	case cbTopics:
 		return "", view(b.topicsView(ctx, u.ChatID, areaID))
 	case cbToggle:

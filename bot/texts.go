@@ -86,19 +86,6 @@ func topicList(t store.Topic) string {
 	return strings.Join(names, ", ")
 }
 
-// areaLabel is an area's name with its parents, most specific first:
-// "Khu phố 3 · Phường Phú Thọ Hòa". The city is left out: everyone is in it.
-func areaLabel(path []store.Area) string {
-	var parts []string
-	for i := len(path) - 1; i >= 0; i-- {
-		if path[i].Kind == store.KindCity && len(path) > 1 {
-			continue
-		}
-		parts = append(parts, path[i].Name)
-	}
-	return strings.Join(parts, " · ")
-}
-
 func txtChooseIn(a store.Area) string {
 	return fmt.Sprintf("Chọn khu vực thuộc <b>%s</b>, hoặc nhận tin của cả %s:", esc(a.Name), esc(a.Name))
 }

@@ -18,20 +18,6 @@ const reminderHead = "⏰ <b>NHẮC LỊCH</b>"
 // esc escapes text for Telegram's HTML parse mode.
 func esc(s string) string { return html.EscapeString(s) }
 
-// AreaLabel names an area from its path, root first (store.AreaPath): the
-// most specific name first, joined by " · ", without the city, exactly as
-// bot.AreaLabel does (a test holds them together).
-func AreaLabel(path []store.Area) string {
-	var parts []string
-	for i := len(path) - 1; i >= 0; i-- {
-		if path[i].Kind == store.KindCity && len(path) > 1 {
-			continue
-		}
-		parts = append(parts, path[i].Name)
-	}
-	return strings.Join(parts, " · ")
-}
-
 // CampaignReminder is the message a campaign's firing sends: the heading
 // with the area, the title in bold, then the text.
 func CampaignReminder(label, title, text string) string {

@@ -468,7 +468,7 @@ func (s *Scheduler) area(ctx context.Context, id int64, cache map[int64]labelled
 	if err != nil && store.ErrorCode(err) != store.ENOTFOUND {
 		return labelled{}, err
 	}
-	l.label = AreaLabel(path)
+	l.label = store.AreaLabel(path)
 	cache[id] = l
 	return l, nil
 }

@@ -527,3 +527,17 @@ func (db *DB) AreaPath(ctx context.Context, id int64) ([]Area, error) {
 	}
 	return areas, nil
 }
+
+// AreaLabel names an area as people read it, from its path root first (as
+// AreaPath returns it): the most specific name first, joined by " · ",
+// without the city, which everyone is in: "Khu phố 3 · Phường Phú Thọ Hòa".
+func AreaLabel(path []Area) string {
+	var parts []string
+	for i := len(path) - 1; i >= 0; i-- {
+		if path[i].Kind == KindCity && len(path) > 1 {
+			continue
+		}
+		parts = append(parts, path[i].Name)
+	}
+	return strings.Join(parts, " · ")
+}

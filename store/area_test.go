@@ -375,3 +375,24 @@ func TestImportAreas_ReimportKeepsMerge(t *testing.T) {
 		t.Errorf("pth-kp1 aliases %q, want the merged name kept", a.Aliases)
 	}
 }
+
+func TestAreaLabel(t *testing.T) {
+	city := store.Area{Kind: store.KindCity, Name: "Thành phố Hồ Chí Minh"}
+	ward := store.Area{Kind: store.KindWard, Name: "Phường Phú Thọ Hòa"}
+	kp := store.Area{Kind: store.KindQuarter, Name: "Khu phố 3"}
+	tests := []struct {
+		path []store.Area
+		want string
+	}{
+		{[]store.Area{city, ward, kp}, "Khu phố 3 · Phường Phú Thọ Hòa"},
+		{[]store.Area{city, ward}, "Phường Phú Thọ Hòa"},
+		{[]store.Area{city}, "Thành phố Hồ Chí Minh"},
+		{[]store.Area{ward, kp}, "Khu phố 3 · Phường Phú Thọ Hòa"},
+		{nil, ""},
+	}
+	for _, tt := range tests {
+		if got := store.AreaLabel(tt.path); got != tt.want {
+			t.Errorf("AreaLabel(%d areas) = %q, want %q", len(tt.path), got, tt.want)
+		}
+	}
+}

@@ -81,7 +81,7 @@ func (m *Main) broadcast(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	label := bot.AreaLabel(path)
+	label := store.AreaLabel(path)
 	b := &store.Broadcast{
 		AreaID: area.ID,
 		Topic:  topic,

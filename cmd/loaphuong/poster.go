@@ -85,7 +85,7 @@ func (m *Main) poster(ctx context.Context, args []string) error {
 		fmt.Fprintf(m.Stdout, "area %s was merged into %s: the poster is for %s\n", c, area.Code, area.Code)
 	}
 	fmt.Fprintf(m.Stdout, "poster of %s written to %s (%s, %dx%d px, 300 dpi, %s)\nits QR code opens %s\n",
-		bot.AreaLabel(path), *out, size.Name, size.Width, size.Height, sizeOf(len(png)), p.Link)
+		store.AreaLabel(path), *out, size.Name, size.Width, size.Height, sizeOf(len(png)), p.Link)
 	return nil
 }
 
