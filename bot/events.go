@@ -102,12 +102,5 @@ func nextReminder(spec string, c store.Campaign, now time.Time) time.Time {
 	if err != nil {
 		return time.Time{}
 	}
-	if !c.From.IsZero() && c.From.After(now) {
-		now = c.From.Add(-time.Nanosecond)
-	}
-	next := s.Next(now)
-	if !c.Until.IsZero() && !next.Before(c.Until.AddDate(0, 0, 1)) {
-		return time.Time{}
-	}
-	return next
+	return scheduler.NextWithin(s, c.From, c.Until, now)
 }

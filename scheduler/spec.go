@@ -251,3 +251,17 @@ func midnight(t time.Time) time.Time {
 	t = t.In(store.Zone)
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, store.Zone)
 }
+
+// NextWithin returns a schedule's next firing after now on the days from
+// until (in store.Zone, until included; a zero time is no bound), or the
+// zero time when it has none left.
+func NextWithin(s Schedule, from, until, now time.Time) time.Time {
+	if !from.IsZero() && from.After(now) {
+		now = from.Add(-time.Nanosecond)
+	}
+	next := s.Next(now)
+	if !until.IsZero() && !next.Before(until.AddDate(0, 0, 1)) {
+		return time.Time{}
+	}
+	return next
+}

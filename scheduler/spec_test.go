@@ -120,3 +120,28 @@ func TestLunarPresetLeapPair(t *testing.T) {
 		t.Errorf("mùng 1 tháng 6 nhuận fired at %v, want 25/7/2025 7:00", got[2])
 	}
 }
+
+func TestNextWithin(t *testing.T) {
+	s, err := scheduler.Parse("mỗi sáng Chủ nhật 7:00")
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := func(d int) time.Time { return time.Date(2026, 12, d, 0, 0, 0, 0, store.Zone) }
+	now := time.Date(2026, 11, 27, 12, 0, 0, 0, store.Zone) // a Friday
+	sunday := func(d int) time.Time { return time.Date(2026, 12, d, 7, 0, 0, 0, store.Zone) }
+	tests := []struct {
+		from, until time.Time
+		want        time.Time
+	}{
+		{time.Time{}, time.Time{}, time.Date(2026, 11, 29, 7, 0, 0, 0, store.Zone)},
+		{day(1), time.Time{}, sunday(6)},                     // starts later
+		{day(1), day(6), sunday(6)},                          // the last day counts
+		{day(1), day(5), time.Time{}},                        // no Sunday inside
+		{time.Time{}, day(1).AddDate(0, 0, -4), time.Time{}}, // ended before the 29th
+	}
+	for _, tt := range tests {
+		if got := scheduler.NextWithin(s, tt.from, tt.until, now); !got.Equal(tt.want) {
+			t.Errorf("NextWithin(from %s, until %s) = %s, want %s", tt.from.Format(time.DateOnly), tt.until.Format(time.DateOnly), got, tt.want)
+		}
+	}
+}

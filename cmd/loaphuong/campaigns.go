@@ -157,24 +157,12 @@ func (m *Main) campaignsAdd(ctx context.Context, args []string) error {
 		names[i] = a.Name
 	}
 	fmt.Fprintf(m.Stdout, "campaign #%d %q for %s, %s\n", c.ID, c.Title, strings.Join(names, ", "), *spec)
-	if next := firstFiring(sched, c, time.Now()); !next.IsZero() {
+	if next := scheduler.NextWithin(sched, c.From, c.Until, time.Now()); !next.IsZero() {
 		fmt.Fprintf(m.Stdout, "first reminder at %s; a running \"loaphuong serve\" on %s sends it\n", formatWhen(next), *dbPath)
 	} else {
 		fmt.Fprintln(m.Stdout, "it has no reminder left before its last day")
 	}
 	return nil
-}
-
-// firstFiring is a campaign's first reminder after now, within its days.
-func firstFiring(s scheduler.Schedule, c *store.Campaign, now time.Time) time.Time {
-	if !c.From.IsZero() && c.From.After(now) {
-		now = c.From.Add(-time.Nanosecond)
-	}
-	next := s.Next(now)
-	if !c.Until.IsZero() && !next.Before(c.Until.AddDate(0, 0, 1)) {
-		return time.Time{}
-	}
-	return next
 }
 
 // midnightOf is the start of t's day in Asia/Ho_Chi_Minh.
@@ -214,7 +202,7 @@ func (m *Main) campaignsList(ctx context.Context, args []string) error {
 		for i, s := range c.Schedules {
 			next := "-"
 			if sched, err := scheduler.Parse(s.Spec); err == nil && c.Status == store.CampaignActive {
-				if t := firstFiring(sched, &c, now); !t.IsZero() {
+				if t := scheduler.NextWithin(sched, c.From, c.Until, now); !t.IsZero() {
 					next = t.In(vietnam).Format("2006-01-02 15:04")
 				}
 			}
