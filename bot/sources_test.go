@@ -86,6 +86,7 @@ func startSources(tb testing.TB) (*env, *newsSite) {
 	seedAreas(tb, db)
 	cfg := officialsConfig()
 	cfg.QuietHours = "off"
+	cfg.Fetcher = localFetcher
 	e := runBot(tb, srv, db, cfg)
 	tb.Cleanup(func() {
 		if strings.Contains(e.logs.String(), "level=ERROR") {
@@ -95,9 +96,13 @@ func startSources(tb testing.TB) (*env, *newsSite) {
 	return e, newNewsSite(tb)
 }
 
+// localFetcher reads the test news sites on 127.0.0.1, which a Fetcher
+// refuses unless told that private addresses are fine.
+var localFetcher = feed.NewFetcher(feed.Options{AllowPrivate: true})
+
 // poller is a poller on the env's store that tells owners through the bot.
 func (e *env) poller() *feed.Poller {
-	return feed.NewPoller(feed.Config{Store: e.db, Notifier: e.bot, Wake: e.bot.Wake, Logger: slog.New(slog.DiscardHandler)})
+	return feed.NewPoller(feed.Config{Store: e.db, Fetcher: localFetcher, Notifier: e.bot, Wake: e.bot.Wake, Logger: slog.New(slog.DiscardHandler)})
 }
 
 func TestSourcesAddInTelegram(t *testing.T) {

@@ -85,6 +85,8 @@ func txtReason(r feed.Reason, status int) string {
 		return "không tìm thấy liên kết bài nào trên trang"
 	case feed.ReasonSelector:
 		return "bộ chọn CSS không hợp lệ"
+	case feed.ReasonPrivate:
+		return "địa chỉ này thuộc mạng nội bộ, Loa Phường không đọc"
 	}
 	return "lỗi không xác định"
 }

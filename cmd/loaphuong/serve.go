@@ -39,6 +39,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		"public HTTPS URL at which Telegram posts updates (a reverse proxy forwards it to --listen, same path); none: long polling (LOAPHUONG_WEBHOOK_URL)")
 	hookSecret := fs.String("webhook-secret", "", "the webhook's secret token, A-Z a-z 0-9 _ - (LOAPHUONG_WEBHOOK_SECRET; default: generated once and kept in the database)")
 	logFormat := m.logFlag(fs)
+	private := m.privateSourcesFlag(fs)
 	catchUpEnv := m.env("LOAPHUONG_CATCH_UP", scheduler.DefaultCatchUp.String())
 	catchUpDef, catchUpEnvErr := time.ParseDuration(catchUpEnv)
 	catchUp := fs.Duration("catch-up", catchUpDef, "how late a reminder missed while the bot was down may still go out; older ones are skipped and logged (LOAPHUONG_CATCH_UP)")
@@ -117,11 +118,13 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	var b *bot.Bot
 	sched := scheduler.New(scheduler.Config{Store: db, Logger: log, CatchUp: *catchUp, OnEnqueue: func() { b.Wake() }})
 	client := bot.NewClient(*token, *apiURL, nil)
+	// One fetcher reads the sources officials add and those polled.
+	fetcher := feed.NewFetcher(feed.Options{AllowPrivate: *private})
 	b = bot.New(bot.Config{API: client, Store: db, Logger: log, Admins: admins, Rate: *rate, PaidBroadcast: *paid,
-		QuietHours: *quiet, Webhook: hook, SchedulesChanged: sched.Wake})
+		QuietHours: *quiet, Webhook: hook, SchedulesChanged: sched.Wake, Fetcher: fetcher})
 	// What the scheduler and the poller find new goes to the outbox, which
 	// the bot's dispatcher drains.
-	poller := feed.NewPoller(feed.Config{Store: db, Notifier: b, Wake: b.Wake, Logger: log.With("part", "sources")})
+	poller := feed.NewPoller(feed.Config{Store: db, Fetcher: fetcher, Notifier: b, Wake: b.Wake, Logger: log.With("part", "sources")})
 	mode := "polling"
 	if hook.URL != "" {
 		mode = "webhook"

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"log/slog"
 	"strconv"
@@ -48,6 +49,7 @@ func (m *Main) sourcesAdd(ctx context.Context, args []string) error {
 	selector := fs.String("selector", "", "HTML pages: CSS selector of the article links, such as \".news-item h3 a\"")
 	keywords := fs.String("keywords", "", "relay only items whose title or summary has one of these words, comma-separated, accents optional")
 	name := fs.String("name", "", "the name residents see (default: the feed's or page's title)")
+	private := m.privateSourcesFlag(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -102,7 +104,7 @@ func (m *Main) sourcesAdd(ctx context.Context, args []string) error {
 		labels = append(labels, a.Name)
 	}
 
-	res, err := feed.NewFetcher(feed.Options{}).Probe(ctx, u, *selector)
+	res, err := feed.NewFetcher(feed.Options{AllowPrivate: *private}).Probe(ctx, u, *selector)
 	if err != nil {
 		return fmt.Errorf("sources add: cannot read %s: %w; nothing was stored", u, err)
 	}
@@ -247,6 +249,7 @@ func (m *Main) sourcesPoll(ctx context.Context, args []string) error {
 		"Polls the sources given, or every source that is not paused, now. Whatever is new is\n"+
 			"enqueued; a running \"loaphuong serve\" on the same database delivers it.")
 	dbPath := m.dbFlag(fs)
+	private := m.privateSourcesFlag(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -276,7 +279,7 @@ func (m *Main) sourcesPoll(ctx context.Context, args []string) error {
 		}
 	}
 	log := slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
-	p := feed.NewPoller(feed.Config{Store: db, Logger: log})
+	p := feed.NewPoller(feed.Config{Store: db, Logger: log, Fetcher: feed.NewFetcher(feed.Options{AllowPrivate: *private})})
 	out, err := p.PollNow(ctx, ids...)
 	if err != nil {
 		return err
@@ -325,4 +328,14 @@ func pollLine(ctx context.Context, db *store.DB, o feed.Outcome) string {
 		line += fmt.Sprintf(" in %d messages, %d deliveries", r.Broadcasts, r.Deliveries)
 	}
 	return line
+}
+
+// privateSourcesFlag adds --allow-private-sources: sources on loopback,
+// private and link-local addresses (a ward's intranet) are refused unless
+// it is set, so that a URL an official types cannot reach this machine's
+// network. A bad LOAPHUONG_ALLOW_PRIVATE_SOURCES counts as unset.
+func (m *Main) privateSourcesFlag(fs *flag.FlagSet) *bool {
+	def, _ := strconv.ParseBool(m.env("LOAPHUONG_ALLOW_PRIVATE_SOURCES", "false"))
+	return fs.Bool("allow-private-sources", def,
+		"also read sources on loopback, private and link-local addresses, such as a ward's intranet (LOAPHUONG_ALLOW_PRIVATE_SOURCES)")
 }

@@ -122,7 +122,8 @@ func sourcesWorld(t *testing.T) (db string, env map[string]string) {
 	t.Helper()
 	dir := t.TempDir()
 	db = filepath.Join(dir, "loaphuong.db")
-	env = map[string]string{"LOAPHUONG_DB": db}
+	// The test sites live on 127.0.0.1, which sources may use only when allowed.
+	env = map[string]string{"LOAPHUONG_DB": db, "LOAPHUONG_ALLOW_PRIVATE_SOURCES": "true"}
 	example, err := os.ReadFile(filepath.Join("..", "..", "examples", "tanphu-areas.csv"))
 	if err != nil {
 		t.Fatal(err)
@@ -309,7 +310,7 @@ func TestSourcesEndToEnd(t *testing.T) {
 	due()
 	srv := telegramtest.NewServer(telegramtest.Options{Token: token})
 	defer srv.Close()
-	p := startServe(t, srv, db, "--quiet-hours", "off")
+	p := startServe(t, srv, db, "--quiet-hours", "off", "--allow-private-sources")
 	waitFor(t, srv, func() bool { return len(srv.Messages(both)) >= 1 && len(srv.Messages(ward)) >= 1 })
 	// A later article, through "sources poll" next to the running serve:
 	// when it arrives, anything sent twice before it would have too.
@@ -323,7 +324,7 @@ func TestSourcesEndToEnd(t *testing.T) {
 	// Restart: serve polls both again; the site answers 304; nothing is sent.
 	before := map[string]int{"/ward.rss": len(site.answered("/ward.rss")), "/kp1.rss": len(site.answered("/kp1.rss"))}
 	due()
-	p = startServe(t, srv, db, "--quiet-hours", "off")
+	p = startServe(t, srv, db, "--quiet-hours", "off", "--allow-private-sources")
 	for path, n := range before {
 		if got := site.waitAnswers(t, path, n+1); got[len(got)-1] != http.StatusNotModified {
 			t.Errorf("%s after the restart: answered %v", path, got)
@@ -361,4 +362,22 @@ func TestSourcesEndToEnd(t *testing.T) {
 			t.Errorf("%s was answered %s, want %s", path, got, want)
 		}
 	}
+}
+
+// TestSourcesRefusePrivateAddresses: without --allow-private-sources, a
+// source on this machine is refused with the reason, and nothing is stored.
+func TestSourcesRefusePrivateAddresses(t *testing.T) {
+	db, env := sourcesWorld(t)
+	delete(env, "LOAPHUONG_ALLOW_PRIVATE_SOURCES")
+	site := newFeedSite(t)
+	site.add("/rss", story(1))
+	_, _, err := run(t, env, "sources", "add", "--url", site.URL+"/rss", "--area", "phu-tho-hoa")
+	if err == nil || !strings.Contains(err.Error(), "private network") {
+		t.Fatalf("a source on 127.0.0.1: %v, want the private-address refusal", err)
+	}
+	withDB(t, db, func(ctx context.Context, s *store.DB) {
+		if srcs, err := s.Sources(ctx); err != nil || len(srcs) != 0 {
+			t.Errorf("sources stored: %d, %v", len(srcs), err)
+		}
+	})
 }

@@ -62,7 +62,7 @@ func benchmarkPollCycle(b *testing.B, sources int, changed bool) {
 			b.Fatal(err)
 		}
 	}
-	p := feed.NewPoller(feed.Config{Store: w.db, Logger: quiet})
+	p := feed.NewPoller(feed.Config{Store: w.db, Fetcher: local, Logger: quiet})
 	b.ResetTimer()
 	var total time.Duration
 	for range b.N {

@@ -88,7 +88,7 @@ func TestCharsets(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			s := newSite(t)
 			s.set("/feed", tt.contentType, []byte(tt.body))
-			res, err := feed.NewFetcher(feed.Options{}).Fetch(context.Background(), feed.Request{URL: s.url("/feed"), Kind: store.SourceRSS})
+			res, err := feed.NewFetcher(feed.Options{AllowPrivate: true}).Fetch(context.Background(), feed.Request{URL: s.url("/feed"), Kind: store.SourceRSS})
 			if tt.title == "" {
 				if feed.ReasonOf(err) != feed.ReasonParse {
 					t.Fatalf("Fetch = %+v, %v; want a parse error", res, err)
@@ -121,7 +121,7 @@ func TestPageCharsets(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			s := newSite(t)
 			s.set("/tin", tt.contentType, []byte(tt.body))
-			res, err := feed.NewFetcher(feed.Options{}).Fetch(context.Background(), feed.Request{URL: s.url("/tin"), Kind: store.SourceHTML})
+			res, err := feed.NewFetcher(feed.Options{AllowPrivate: true}).Fetch(context.Background(), feed.Request{URL: s.url("/tin"), Kind: store.SourceHTML})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -133,7 +133,7 @@ func TestPageCharsets(t *testing.T) {
 	// Bytes that are no text at all still give a page (of nonsense), never a crash.
 	s := newSite(t)
 	s.set("/rac", "text/html", bytes.Repeat([]byte{0xff, 0x00, 0x81}, 100))
-	if _, err := feed.NewFetcher(feed.Options{}).Fetch(context.Background(), feed.Request{URL: s.url("/rac"), Kind: store.SourceHTML}); feed.ReasonOf(err) != feed.ReasonNoItems {
+	if _, err := feed.NewFetcher(feed.Options{AllowPrivate: true}).Fetch(context.Background(), feed.Request{URL: s.url("/rac"), Kind: store.SourceHTML}); feed.ReasonOf(err) != feed.ReasonNoItems {
 		t.Fatalf("binary page: %v", err)
 	}
 }

@@ -78,7 +78,7 @@ func TestCorpus(t *testing.T) {
 			dated: true, summary: "Die nun verfügbare Version 10",
 		},
 	}
-	f := feed.NewFetcher(feed.Options{})
+	f := feed.NewFetcher(feed.Options{AllowPrivate: true})
 	ctx := context.Background()
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -152,7 +152,7 @@ func TestCorpusDigest(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.advance(time.Hour)
-	out, err := feed.NewPoller(feed.Config{Store: w.db, Logger: quiet}).PollDue(context.Background())
+	out, err := feed.NewPoller(feed.Config{Store: w.db, Fetcher: local, Logger: quiet}).PollDue(context.Background())
 	if err != nil || len(out) != 1 || out[0].Err != nil {
 		t.Fatalf("poll = %+v, %v", out, err)
 	}

@@ -21,6 +21,7 @@ const (
 	ReasonParse     Reason = "parse"     // the answer is neither a feed nor a readable page
 	ReasonNoItems   Reason = "no_items"  // the page has no link the selector finds
 	ReasonSelector  Reason = "selector"  // the CSS selector is not valid
+	ReasonPrivate   Reason = "private"   // the address is on this machine or a private network
 )
 
 // phrases start the text of each reason's errors; ReasonOfText reads them
@@ -38,6 +39,7 @@ var phrases = []struct {
 	{ReasonParse, "neither a feed nor a readable page"},
 	{ReasonNoItems, "the selector finds no link on the page"},
 	{ReasonSelector, "the CSS selector is not valid"},
+	{ReasonPrivate, "the address is on this machine or a private network"},
 }
 
 // Error is a failed fetch: why, and what the site said.

@@ -7,9 +7,11 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/loaphuong/loaphuong/store"
@@ -32,6 +34,10 @@ type Options struct {
 	// MaxIdlePerHost is how many idle connections to one host are kept for
 	// the next poll (default 16): sources often share a site.
 	MaxIdlePerHost int
+	// AllowPrivate lets sources live on loopback, private and link-local
+	// addresses: a ward's intranet, or a test server. Off, a URL typed by an
+	// official cannot make the bot read this machine or its network.
+	AllowPrivate bool
 }
 
 // Fetcher reads sources over HTTP within limits. It is safe for concurrent use.
@@ -40,6 +46,34 @@ type Fetcher struct {
 	timeout  time.Duration
 	maxBytes int64
 	agent    string
+}
+
+// dialer connects to sources. Unless private addresses are allowed, it
+// checks the address it is about to connect to, after DNS: a name that
+// resolves to 127.0.0.1 is refused as surely as the number itself.
+func dialer(allowPrivate bool) *net.Dialer {
+	d := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
+	if !allowPrivate {
+		d.Control = func(network, address string, _ syscall.RawConn) error {
+			host, _, err := net.SplitHostPort(address)
+			if err != nil {
+				return err
+			}
+			if ip, err := netip.ParseAddr(host); err == nil && !public(ip) {
+				return &Error{Reason: ReasonPrivate, Err: fmt.Errorf("%s", host)}
+			}
+			return nil
+		}
+	}
+	return d
+}
+
+// public says whether ip is an address on the Internet.
+func public(ip netip.Addr) bool {
+	ip = ip.Unmap()
+	return !(ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
+		ip.IsUnspecified() || ip.IsMulticast() || ip.IsInterfaceLocalMulticast() ||
+		netip.MustParsePrefix("100.64.0.0/10").Contains(ip)) // carrier-grade NAT
 }
 
 // NewFetcher returns a Fetcher with its own connection pool.
@@ -61,7 +95,7 @@ func NewFetcher(o Options) *Fetcher {
 	}
 	transport := &http.Transport{
 		Proxy:                 http.ProxyFromEnvironment,
-		DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		DialContext:           dialer(o.AllowPrivate).DialContext,
 		ForceAttemptHTTP2:     true,
 		TLSHandshakeTimeout:   10 * time.Second,
 		ResponseHeaderTimeout: o.Timeout,

@@ -65,7 +65,7 @@ func TestFetchLimits(t *testing.T) {
 	closed := httptest.NewServer(mux)
 	closed.Close()
 
-	f := feed.NewFetcher(feed.Options{Timeout: 200 * time.Millisecond, MaxRedirects: 3})
+	f := feed.NewFetcher(feed.Options{AllowPrivate: true, Timeout: 200 * time.Millisecond, MaxRedirects: 3})
 	ctx := context.Background()
 	for _, tt := range []struct {
 		name   string
@@ -129,7 +129,7 @@ func TestFetchConditional(t *testing.T) {
 		w.Write(rss("Tin phường", news(1, 2)...))
 	}))
 	t.Cleanup(srv.Close)
-	f := feed.NewFetcher(feed.Options{})
+	f := feed.NewFetcher(feed.Options{AllowPrivate: true})
 	res, err := f.Fetch(context.Background(), feed.Request{URL: srv.URL, Kind: store.SourceRSS})
 	if err != nil || res.LastModified != "Wed, 01 Apr 2026 08:00:00 GMT" || res.ETag != "" || sawETag != "" || sawSince != "" {
 		t.Fatalf("first fetch: %+v, %v (sent %q %q)", res, err, sawETag, sawSince)
@@ -178,5 +178,22 @@ func TestReasonOfText(t *testing.T) {
 	}
 	if s := (&feed.Error{Reason: feed.ReasonStatus, Status: 404}).Error(); s != "the site answered HTTP 404" {
 		t.Errorf("status error text %q", s)
+	}
+}
+
+// TestFetchRefusesPrivate: a URL an official types cannot make the bot read
+// this machine or its network, by number or by a name that resolves there.
+func TestFetchRefusesPrivate(t *testing.T) {
+	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t.Errorf("the server was reached: %s", r.URL)
+	}))
+	defer s.Close()
+	_, port, _ := strings.Cut(strings.TrimPrefix(s.URL, "http://"), ":")
+	f := feed.NewFetcher(feed.Options{})
+	for _, u := range []string{s.URL + "/rss", "http://localhost:" + port + "/rss", "http://[::1]:" + port + "/", "http://169.254.169.254/latest/meta-data/"} {
+		_, err := f.Fetch(context.Background(), feed.Request{URL: u, Kind: store.SourceRSS})
+		if feed.ReasonOf(err) != feed.ReasonPrivate {
+			t.Errorf("%s: %v, want the private-address refusal", u, err)
+		}
 	}
 }

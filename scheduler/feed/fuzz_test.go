@@ -45,7 +45,7 @@ func FuzzFetch(f *testing.F) {
 		w.Write(b)
 	}))
 	defer srv.Close()
-	fetcher := feed.NewFetcher(feed.Options{Timeout: 2 * time.Second})
+	fetcher := feed.NewFetcher(feed.Options{AllowPrivate: true, Timeout: 2 * time.Second})
 	f.Fuzz(func(t *testing.T, b []byte, ct string) {
 		mu.Lock()
 		body, contentType = b, ct

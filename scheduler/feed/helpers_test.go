@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/loaphuong/loaphuong/scheduler/feed"
 	"github.com/loaphuong/loaphuong/store"
 )
 
@@ -236,3 +237,7 @@ func (w *world) messages(tb testing.TB, chat int64) []string {
 	}
 	return out
 }
+
+// local fetches from the test servers on 127.0.0.1, which a Fetcher
+// refuses unless told that private addresses are fine.
+var local = feed.NewFetcher(feed.Options{AllowPrivate: true})

@@ -14,7 +14,7 @@ import (
 func TestPage(t *testing.T) {
 	s := newSite(t)
 	s.set("/tin-tuc/", "text/html; charset=utf-8", corpus(t, "pages/thanhuy-tin-tuc.html"))
-	f := feed.NewFetcher(feed.Options{})
+	f := feed.NewFetcher(feed.Options{AllowPrivate: true})
 	ctx := context.Background()
 
 	res, err := f.Probe(ctx, s.url("/tin-tuc/"), ".news-item h3 a")
@@ -86,7 +86,7 @@ func TestProbeFindsTheFeed(t *testing.T) {
 <link rel="alternate" type="application/rss+xml" title="Tin mới" href="/rss/tin-moi.rss"></head>
 <body><h2><a href="/bai-1.html">Bài trên trang</a></h2></body></html>`))
 	s.set("/rss/tin-moi.rss", "application/rss+xml", rss("SGGP - Tin mới", news(1, 4)...))
-	f := feed.NewFetcher(feed.Options{})
+	f := feed.NewFetcher(feed.Options{AllowPrivate: true})
 	res, err := f.Probe(context.Background(), s.url("/"), "")
 	if err != nil {
 		t.Fatal(err)

@@ -53,7 +53,7 @@ func (n *notices) counts() (failing, recovered int) {
 // marked seen, its validators kept.
 func addSource(tb testing.TB, w *world, url string, areas ...store.Area) *store.Source {
 	tb.Helper()
-	res, err := feed.NewFetcher(feed.Options{}).Probe(context.Background(), url, "")
+	res, err := feed.NewFetcher(feed.Options{AllowPrivate: true}).Probe(context.Background(), url, "")
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -92,7 +92,7 @@ func TestPollerRelaysNewItemsOnce(t *testing.T) {
 	s.set("/feed", "application/rss+xml", rss("Tin phường", news(1, 3)...))
 	src := addSource(t, w, s.url("/feed"), w.ward)
 	wakes := 0
-	p := feed.NewPoller(feed.Config{Store: w.db, Logger: quiet, Wake: func() { wakes++ }})
+	p := feed.NewPoller(feed.Config{Store: w.db, Fetcher: local, Logger: quiet, Wake: func() { wakes++ }})
 
 	if out, err := p.PollDue(context.Background()); err != nil || len(out) != 0 {
 		t.Fatalf("a new source is due at once: %+v, %v", out, err)
@@ -129,7 +129,7 @@ func TestPollerBackoffAndNotifyOnce(t *testing.T) {
 	s.set("/feed", "application/rss+xml", rss("Tin phường", news(1, 1)...))
 	src := addSource(t, w, s.url("/feed"), w.ward)
 	n := &notices{}
-	p := feed.NewPoller(feed.Config{Store: w.db, Logger: quiet, Notifier: n})
+	p := feed.NewPoller(feed.Config{Store: w.db, Fetcher: local, Logger: quiet, Notifier: n})
 
 	s.fail("/feed", http.StatusInternalServerError)
 	for i := 1; i <= 5; i++ {
@@ -192,7 +192,7 @@ func TestPollerWithoutNotifier(t *testing.T) {
 	s.set("/feed", "application/rss+xml", rss("Tin phường", news(1, 1)...))
 	src := addSource(t, w, s.url("/feed"), w.ward)
 	s.fail("/feed", http.StatusNotFound)
-	cli := feed.NewPoller(feed.Config{Store: w.db, Logger: quiet})
+	cli := feed.NewPoller(feed.Config{Store: w.db, Fetcher: local, Logger: quiet})
 	for range feed.NotifyAfter {
 		pollDue(t, w, cli, src.ID)
 	}
@@ -200,7 +200,7 @@ func TestPollerWithoutNotifier(t *testing.T) {
 		t.Fatalf("after %d failures without a notifier: %+v", feed.NotifyAfter, got)
 	}
 	n := &notices{}
-	pollDue(t, w, feed.NewPoller(feed.Config{Store: w.db, Logger: quiet, Notifier: n}), src.ID)
+	pollDue(t, w, feed.NewPoller(feed.Config{Store: w.db, Fetcher: local, Logger: quiet, Notifier: n}), src.ID)
 	if f, _ := n.counts(); f != 1 {
 		t.Fatalf("the serve poller told the owner %d times", f)
 	}
@@ -221,7 +221,7 @@ func TestPollerRun(t *testing.T) {
 	w.advance(time.Hour)
 
 	woke := make(chan struct{}, 1)
-	p := feed.NewPoller(feed.Config{Store: w.db, Logger: quiet, Wake: func() {
+	p := feed.NewPoller(feed.Config{Store: w.db, Fetcher: local, Logger: quiet, Wake: func() {
 		select {
 		case woke <- struct{}{}:
 		default:
@@ -273,7 +273,7 @@ func TestPollerKeywordsAndHTML(t *testing.T) {
 	}
 	s.set("/thong-bao", "text/html", page("Lịch tiếp dân"))
 	ctx := context.Background()
-	res, err := feed.NewFetcher(feed.Options{}).Probe(ctx, s.url("/thong-bao"), ".tb a")
+	res, err := feed.NewFetcher(feed.Options{AllowPrivate: true}).Probe(ctx, s.url("/thong-bao"), ".tb a")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -282,7 +282,7 @@ func TestPollerKeywordsAndHTML(t *testing.T) {
 	if err := w.db.CreateSource(ctx, src, res.Items); err != nil {
 		t.Fatal(err)
 	}
-	p := feed.NewPoller(feed.Config{Store: w.db, Logger: quiet})
+	p := feed.NewPoller(feed.Config{Store: w.db, Fetcher: local, Logger: quiet})
 	// The page gets two notices on top; one is about a power cut.
 	s.set("/thong-bao", "text/html", page("Thông báo CAT DIEN khu phố 3 ngày 15/4", "Họp chi bộ", "Lịch tiếp dân"))
 	o := pollDue(t, w, p, src.ID)

@@ -24,7 +24,7 @@ func TestSummaryText(t *testing.T) {
 		items := []store.Item{{Link: "https://example.vn/a", Title: "Tiêu đề", Summary: tt.in}}
 		s := newSite(t)
 		s.set("/f", "text/xml", rss("Tin", items...))
-		res, err := feed.NewFetcher(feed.Options{}).Fetch(context.Background(), feed.Request{URL: s.url("/f"), Kind: store.SourceRSS})
+		res, err := feed.NewFetcher(feed.Options{AllowPrivate: true}).Fetch(context.Background(), feed.Request{URL: s.url("/f"), Kind: store.SourceRSS})
 		if err != nil {
 			t.Fatal(err)
 		}
