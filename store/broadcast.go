@@ -417,3 +417,35 @@ func (db *DB) SetReportMessage(ctx context.Context, id int64, messageID int) err
 		return err
 	})
 }
+
+// PruneBroadcasts deletes the broadcasts that finished (done or cancelled)
+// before a time, with their deliveries, and returns how many of each went.
+// Occurrences that created them keep their record, without the link, so a
+// reminder still never fires twice. The audit log notes the pruning.
+func (db *DB) PruneBroadcasts(ctx context.Context, before time.Time) (broadcasts, deliveries int, err error) {
+	const old = `SELECT id FROM broadcasts WHERE status != 'pending' AND finished_at < ?`
+	cutoff := formatTime(before)
+	err = db.update(ctx, func(tx querier) error {
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM deliveries WHERE broadcast_id IN (`+old+`)`, cutoff).Scan(&deliveries); err != nil {
+			return fmt.Errorf("prune broadcasts: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE occurrences SET broadcast_id = NULL WHERE broadcast_id IN (`+old+`)`, cutoff); err != nil {
+			return fmt.Errorf("prune broadcasts: %w", err)
+		}
+		res, err := tx.ExecContext(ctx, `DELETE FROM broadcasts WHERE id IN (`+old+`)`, cutoff)
+		if err != nil {
+			return fmt.Errorf("prune broadcasts: %w", err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return err
+		}
+		broadcasts = int(n)
+		return audit(ctx, tx, AuditEntry{Action: "prune",
+			Detail: fmt.Sprintf("%d broadcasts and %d deliveries finished before %s", broadcasts, deliveries, before.UTC().Format(time.DateOnly))}, db.now())
+	})
+	if err != nil {
+		return 0, 0, err
+	}
+	return broadcasts, deliveries, nil
+}

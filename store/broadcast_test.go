@@ -378,3 +378,58 @@ func mustSeedSubscribers(tb testing.TB, db *store.DB, areas []store.Area, n int)
 		tb.Fatal(err)
 	}
 }
+
+func TestPruneBroadcasts(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	now := time.Date(2026, 6, 1, 8, 0, 0, 0, time.UTC)
+	db.Now = func() time.Time { return now }
+	ward := mustImportTanPhu(t, db)["phu-tho-hoa"]
+	for id := int64(1); id <= 3; id++ {
+		mustSubscribe(t, db, id, ward, store.AllTopics)
+	}
+	finished := func() *store.Broadcast {
+		b, _ := mustBroadcast(t, db, ward, store.TopicAnnouncements)
+		for id := int64(1); id <= 3; id++ {
+			if err := db.RecordOutcomes(ctx, []store.Delivery{{BroadcastID: b.ID, ChatID: id, State: store.DeliverySent}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if done, err := db.FinishBroadcast(ctx, b.ID); err != nil || !done {
+			t.Fatalf("FinishBroadcast = %v, %v", done, err)
+		}
+		return b
+	}
+	old := finished()
+	// A reminder's occurrence created it: the record must outlive it.
+	if _, err := db.SQL().ExecContext(ctx, `INSERT INTO occurrences (key, at, outcome, broadcast_id, recorded_at)
+		VALUES ('schedule:1', '2026-06-01T07:00:00Z', 'fired', ?, '2026-06-01T07:00:00Z')`, old.ID); err != nil {
+		t.Fatal(err)
+	}
+	cancelled, _ := mustBroadcast(t, db, ward, store.TopicAnnouncements)
+	if _, err := db.CancelBroadcast(ctx, cancelled.ID, 7); err != nil {
+		t.Fatal(err)
+	}
+	now = now.AddDate(0, 3, 0)
+	recent := finished()
+	pending, _ := mustBroadcast(t, db, ward, store.TopicAnnouncements)
+
+	b, d, err := db.PruneBroadcasts(ctx, now.AddDate(0, -1, 0))
+	if err != nil || b != 2 || d != 6 {
+		t.Fatalf("PruneBroadcasts = %d broadcasts, %d deliveries, %v; want 2 and 6", b, d, err)
+	}
+	var n int
+	if err := db.SQL().QueryRowContext(ctx, `SELECT count(*) FROM occurrences WHERE key = 'schedule:1' AND broadcast_id IS NULL`).Scan(&n); err != nil || n != 1 {
+		t.Errorf("the occurrence of a pruned broadcast: %d rows, %v", n, err)
+	}
+	for _, id := range []int64{old.ID, cancelled.ID} {
+		if _, err := db.BroadcastByID(ctx, id); store.ErrorCode(err) != store.ENOTFOUND {
+			t.Errorf("broadcast %d kept: %v", id, err)
+		}
+	}
+	for _, id := range []int64{recent.ID, pending.ID} {
+		if got, err := db.BroadcastByID(ctx, id); err != nil || got.Counts.Total() != 3 {
+			t.Errorf("broadcast %d: %+v, %v", id, got, err)
+		}
+	}
+}

@@ -59,6 +59,9 @@ Usage:
                                    the printable QR poster of an area
   loaphuong backup [--force] FILE  a consistent copy of the database, safe while
                                    serve runs
+  loaphuong prune [--older-than 180d]
+                                   delete broadcasts finished long ago, with their
+                                   delivery rows
   loaphuong campaigns add --area CODE --title TITLE --text TEXT --schedule SPEC
                           [--from DATE] [--until DATE] [--catalogue KEY]
                                    add a campaign reminded on a schedule (a preset such
@@ -106,6 +109,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		err = m.officials(ctx, rest)
 	case "backup":
 		err = m.backup(ctx, rest)
+	case "prune":
+		err = m.prune(ctx, rest)
 	case "stats":
 		err = m.stats(ctx, rest)
 	case "poster":
