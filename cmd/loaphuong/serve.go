@@ -17,8 +17,22 @@ import (
 	"github.com/loaphuong/loaphuong/store"
 )
 
-// serve runs the bot until ctx is cancelled.
-func (m *Main) serve(ctx context.Context, args []string) error {
+// serveOptions is what serve was told, checked.
+type serveOptions struct {
+	dbPath, token, apiURL                 string
+	admins                                []int64
+	rate                                  float64
+	paid                                  bool
+	quiet                                 string
+	listen, hookURL, hookPath, hookSecret string
+	logFormat                             string
+	allowPrivate                          bool
+	catchUp                               time.Duration
+}
+
+// serveFlags reads serve's flags and their environment variables; any
+// mistake is a usage error, found before anything starts.
+func (m *Main) serveFlags(args []string) (*serveOptions, error) {
 	fs := m.flagSet("serve [flags]", "Runs the bot: receives updates from Telegram by long polling, or at --webhook-url, and\n"+
 		"answers them; delivers the outbox; sends campaign reminders; polls the news sources.\n"+
 		"With --listen it serves /healthz and /metrics (and the webhook) there.")
@@ -44,39 +58,39 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	catchUpDef, catchUpEnvErr := time.ParseDuration(catchUpEnv)
 	catchUp := fs.Duration("catch-up", catchUpDef, "how late a reminder missed while the bot was down may still go out; older ones are skipped and logged (LOAPHUONG_CATCH_UP)")
 	if err := parse(fs, args); err != nil {
-		return err
+		return nil, err
 	}
 	if fs.NArg() > 0 {
-		return usagef("serve: unexpected argument %q", fs.Arg(0))
+		return nil, usagef("serve: unexpected argument %q", fs.Arg(0))
 	}
 	if catchUpEnvErr != nil && !flagGiven(fs, "catch-up") {
-		return usagef("serve: LOAPHUONG_CATCH_UP=%q: want a duration such as 2h or 30m", catchUpEnv)
+		return nil, usagef("serve: LOAPHUONG_CATCH_UP=%q: want a duration such as 2h or 30m", catchUpEnv)
 	}
 	if *catchUp <= 0 {
-		return usagef("serve: --catch-up %v: want a duration above 0, such as 2h or 30m", *catchUp)
+		return nil, usagef("serve: --catch-up %v: want a duration above 0, such as 2h or 30m", *catchUp)
 	}
 	if _, err := store.ParseQuietHours(*quiet); err != nil {
-		return usagef("serve: --quiet-hours (LOAPHUONG_QUIET_HOURS) %q: want HH:MM-HH:MM or off", *quiet)
+		return nil, usagef("serve: --quiet-hours (LOAPHUONG_QUIET_HOURS) %q: want HH:MM-HH:MM or off", *quiet)
 	}
 	admins, err := parseAdmins(*adminList)
 	if err != nil {
-		return usagef("serve: --admins (LOAPHUONG_ADMINS): %v", err)
+		return nil, usagef("serve: --admins (LOAPHUONG_ADMINS): %v", err)
 	}
 	if rateEnvErr != nil && !flagGiven(fs, "rate") {
-		return usagef("serve: LOAPHUONG_RATE=%q: want a number of messages per second", rateEnv)
+		return nil, usagef("serve: LOAPHUONG_RATE=%q: want a number of messages per second", rateEnv)
 	}
 	if !(*rate > 0) || math.IsInf(*rate, 0) {
-		return usagef("serve: --rate %v: want a number of messages per second above 0", *rate)
+		return nil, usagef("serve: --rate %v: want a number of messages per second above 0", *rate)
 	}
 	if paidEnvErr != nil && !flagGiven(fs, "paid-broadcast") {
-		return usagef("serve: LOAPHUONG_PAID_BROADCAST=%q: want true or false", paidEnv)
+		return nil, usagef("serve: LOAPHUONG_PAID_BROADCAST=%q: want true or false", paidEnv)
 	}
 	if !slices.Contains(logFormats, *logFormat) {
-		return usagef("serve: --log-format (LOAPHUONG_LOG_FORMAT) %q: want text or json", *logFormat)
+		return nil, usagef("serve: --log-format (LOAPHUONG_LOG_FORMAT) %q: want text or json", *logFormat)
 	}
 	hookPath, err := webhookPath(*hookURL, *listen)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if *hookSecret == "" {
 		*hookSecret = m.env("LOAPHUONG_WEBHOOK_SECRET", "")
@@ -85,30 +99,42 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		*token = m.env("TELEGRAM_BOT_TOKEN", "")
 	}
 	if *token == "" {
-		return usagef("serve: no bot token: set TELEGRAM_BOT_TOKEN (or pass --token)")
+		return nil, usagef("serve: no bot token: set TELEGRAM_BOT_TOKEN (or pass --token)")
 	}
+	return &serveOptions{
+		dbPath: *dbPath, token: *token, apiURL: *apiURL, admins: admins, rate: *rate, paid: *paid, quiet: *quiet,
+		listen: *listen, hookURL: *hookURL, hookPath: hookPath, hookSecret: *hookSecret, logFormat: *logFormat,
+		allowPrivate: *private, catchUp: *catchUp,
+	}, nil
+}
 
-	db, err := store.Open(*dbPath)
+// serve runs the bot, the scheduler and the news poller side by side until
+// ctx is cancelled or one of them fails.
+func (m *Main) serve(ctx context.Context, args []string) error {
+	o, err := m.serveFlags(args)
 	if err != nil {
-		return fmt.Errorf("open database %s: %w", *dbPath, err)
+		return err
+	}
+	db, err := store.Open(o.dbPath)
+	if err != nil {
+		return fmt.Errorf("open database %s: %w", o.dbPath, err)
 	}
 	defer db.Close()
 	var hook bot.Webhook
-	if *hookURL != "" {
-		secret, err := bot.WebhookSecret(ctx, db, *hookSecret)
+	if o.hookURL != "" {
+		secret, err := bot.WebhookSecret(ctx, db, o.hookSecret)
 		if store.ErrorCode(err) == store.EINVALID {
 			return usagef("serve: --webhook-secret (LOAPHUONG_WEBHOOK_SECRET): %s", store.ErrorMessage(err))
 		}
 		if err != nil {
 			return err
 		}
-		hook = bot.Webhook{URL: *hookURL, Secret: secret}
+		hook = bot.Webhook{URL: o.hookURL, Secret: secret}
 	}
-	log, err := m.logger(*logFormat, *token, hook.Secret)
+	log, err := m.logger(o.logFormat, o.token, hook.Secret)
 	if err != nil {
 		return usagef("serve: %v", err)
 	}
-
 	if n, err := scheduler.EnsureCatalogue(ctx, db); err != nil {
 		return err
 	} else if n > 0 {
@@ -116,12 +142,11 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	}
 
 	var b *bot.Bot
-	sched := scheduler.New(scheduler.Config{Store: db, Logger: log, CatchUp: *catchUp, OnEnqueue: func() { b.Wake() }})
-	client := bot.NewClient(*token, *apiURL, nil)
+	sched := scheduler.New(scheduler.Config{Store: db, Logger: log, CatchUp: o.catchUp, OnEnqueue: func() { b.Wake() }})
 	// One fetcher reads the sources officials add and those polled.
-	fetcher := feed.NewFetcher(feed.Options{AllowPrivate: *private})
-	b = bot.New(bot.Config{API: client, Store: db, Logger: log, Admins: admins, Rate: *rate, PaidBroadcast: *paid,
-		QuietHours: *quiet, Webhook: hook, SchedulesChanged: sched.Wake, Fetcher: fetcher})
+	fetcher := feed.NewFetcher(feed.Options{AllowPrivate: o.allowPrivate})
+	b = bot.New(bot.Config{API: bot.NewClient(o.token, o.apiURL, nil), Store: db, Logger: log, Admins: o.admins,
+		Rate: o.rate, PaidBroadcast: o.paid, QuietHours: o.quiet, Webhook: hook, SchedulesChanged: sched.Wake, Fetcher: fetcher})
 	// What the scheduler and the poller find new goes to the outbox, which
 	// the bot's dispatcher drains.
 	poller := feed.NewPoller(feed.Config{Store: db, Fetcher: fetcher, Notifier: b, Wake: b.Wake, Logger: log.With("part", "sources")})
@@ -129,20 +154,19 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if hook.URL != "" {
 		mode = "webhook"
 	}
-	log.Info("starting", "db", *dbPath, "api", *apiURL, "updates", mode, "catch_up", *catchUp)
-	if *listen != "" {
+	log.Info("starting", "db", o.dbPath, "api", o.apiURL, "updates", mode, "catch_up", o.catchUp)
+	if o.listen != "" {
 		reg := metrics.New()
 		registerBot(reg, b, db)
 		registerScheduler(reg, sched)
 		registerSources(reg, poller)
-		stop, err := m.listen(ctx, *listen, log, endpoints{bot: b, db: db, hookPath: hookPath, registry: reg})
+		stop, err := m.listen(ctx, o.listen, log, endpoints{bot: b, db: db, hookPath: o.hookPath, registry: reg})
 		if err != nil {
 			return err
 		}
 		defer stop()
 	}
-	err = runTogether(ctx, b.Run, sched.Run, poller.Run)
-	if err != nil {
+	if err := runTogether(ctx, b.Run, sched.Run, poller.Run); err != nil {
 		return err
 	}
 	log.Info("stopped")
