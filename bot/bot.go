@@ -205,6 +205,7 @@ var commands = []tgbotapi.BotCommand{
 	{Command: "mine", Description: "Xem và sửa các khu vực đang nhận tin"},
 	{Command: "events", Description: "Các ngày lễ, sự kiện sắp tới ở khu vực của bạn"},
 	{Command: "stop", Description: "Ngừng nhận mọi tin"},
+	{Command: "quiet", Description: "Giờ yên lặng: không nhận nhắc lịch, tin tức ban đêm"},
 	{Command: "forget", Description: "Xóa mọi dữ liệu của bạn"},
 	{Command: "help", Description: "Hướng dẫn sử dụng"},
 }

@@ -149,6 +149,8 @@ func (b *Bot) onText(ctx context.Context, u update) error {
 		}
 		_, err = b.send(ctx, u.ChatID, text, kb)
 		return err
+	case "quiet":
+		return b.quiet(ctx, u)
 	case "forget":
 		var kb keyboard
 		kb.row(button(btnForget, cbForget))

@@ -22,6 +22,7 @@ const (
 	cbTopics = "tp"   // tp:AREA        the topics of a subscription
 	cbToggle = "tg"   // tg:AREA:BIT    switch one topic on or off
 	cbForget = "fg"   // fg             delete everything kept about the chat
+	cbQuiet  = "qh"   // qh:CHOICE      set the chat's quiet hours (quietChoices)
 )
 
 // Officials' buttons. Each handler checks again that the user is an

@@ -280,6 +280,8 @@ func (b *Bot) press(ctx context.Context, u update) (string, error) {
 			return "", err
 		}
 		return txtForgottenToast, view(txtForgotten, nil, nil)
+	case cbQuiet:
+		return b.pressQuiet(ctx, u)
 	}
 	nargs := 1
 	if action == cbNav || action == cbToggle {

@@ -239,7 +239,7 @@ func TestHelpAndCommands(t *testing.T) {
 			t.Errorf("command %s: description %q is not Vietnamese", c.Command, c.Description)
 		}
 	}
-	if !slices.Equal(names, []string{"start", "mine", "events", "stop", "forget", "help"}) {
+	if !slices.Equal(names, []string{"start", "mine", "events", "stop", "quiet", "forget", "help"}) {
 		t.Fatalf("commands = %v", names)
 	}
 	chat := telegramtest.PrivateChat(lan)
@@ -306,5 +306,44 @@ func TestForgetDeletesEverything(t *testing.T) {
 	}
 	if _, err := e.db.ChatByID(context.Background(), chat.ID); store.ErrorCode(err) != store.ENOTFOUND {
 		t.Fatalf("the chat is still stored: %v", err)
+	}
+}
+
+func TestQuietHoursOfAChat(t *testing.T) {
+	e := startBot(t, bot.Config{})
+	chat := telegramtest.PrivateChat(minh)
+	e.handled(t, e.srv.SendText(chat, minh, "/quiet"))
+	m := e.message(t, chat.ID, 1)
+	if !strings.Contains(m.Text, "Giờ yên lặng: Mặc định (21:00 – 06:30)") || !hasButton(m, "⬜ 22:00 – 06:00") {
+		t.Fatalf("/quiet = %q, buttons %v", m.Text, labels(m))
+	}
+	e.press(t, chat, minh, "⬜ 22:00 – 06:00")
+	quiet := func() string {
+		c, err := e.db.ChatByID(context.Background(), chat.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c.QuietHours
+	}
+	if got := quiet(); got != "22:00-06:00" {
+		t.Fatalf("after the button: %q", got)
+	}
+	if m := e.message(t, chat.ID, 1); !hasButton(m, "✅ 22:00 – 06:00") {
+		t.Errorf("the choice is not marked: %v", labels(m))
+	}
+	e.handled(t, e.srv.SendText(chat, minh, "/quiet 23:15 - 05:45"))
+	if got := quiet(); got != "23:15-05:45" {
+		t.Errorf("typed: %q", got)
+	}
+	e.handled(t, e.srv.SendText(chat, minh, "/quiet tắt"))
+	if got := quiet(); got != "off" {
+		t.Errorf("/quiet tắt: %q", got)
+	}
+	e.handled(t, e.srv.SendText(chat, minh, "/quiet <b>25h</b>"))
+	if m, _ := e.srv.LastMessage(chat.ID); !strings.Contains(m.Text, "Chưa hiểu giờ yên lặng “<b>25h</b>”") {
+		t.Errorf("nonsense = %q", m.Text)
+	}
+	if got := quiet(); got != "off" {
+		t.Errorf("nonsense changed the setting to %q", got)
 	}
 }

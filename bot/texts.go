@@ -23,6 +23,7 @@ const (
 		"/mine: xem các khu vực bạn đang nhận tin, đổi chủ đề hoặc bỏ bớt\n" +
 		"/events: các ngày lễ, sự kiện sắp tới và phong trào đang nhắc lịch ở khu vực của bạn\n" +
 		"/stop: ngừng nhận mọi tin\n" +
+		"/quiet: đặt giờ yên lặng (ban đêm không nhận nhắc lịch, tin tức; thông báo khẩn vẫn đến)\n" +
 		"/forget: xóa mọi dữ liệu Loa Phường lưu về bạn\n" +
 		"/help: xem hướng dẫn này\n\n" +
 		"Bạn cũng có thể gõ tên phường hoặc khu phố (có dấu hay không dấu đều được) để tìm và đăng ký."
@@ -143,4 +144,22 @@ func txtStopped(n int) string {
 
 func pageNote(page, pages int) string {
 	return fmt.Sprintf("\n(Trang %d/%d)", page+1, pages)
+}
+
+const txtQuietOff = "Tắt: nhận tin mọi lúc"
+
+func txtQuietDefault(hours string) string {
+	return "Mặc định (" + hours + ")"
+}
+
+func txtQuiet(current string) string {
+	return fmt.Sprintf("🌙 <b>Giờ yên lặng</b>: %s\n\n"+
+		"Trong giờ yên lặng, Loa Phường giữ nhắc lịch và tin tức lại đến sáng. "+
+		"Thông báo của phường, khu phố và tin khẩn vẫn đến ngay.\n\n"+
+		"Chọn bên dưới, hoặc gõ giờ khác, ví dụ <code>/quiet 22:30-05:45</code>.", esc(current))
+}
+
+func txtQuietBad(arg string) string {
+	return fmt.Sprintf("Chưa hiểu giờ yên lặng “%s”. Hãy gõ theo dạng <code>/quiet 22:00-06:00</code> "+
+		"(giờ bắt đầu - giờ kết thúc), <code>/quiet tắt</code> hoặc <code>/quiet mặc định</code>.", esc(truncate(arg, 40)))
 }
