@@ -77,6 +77,15 @@ func (d *dispatcher) deliver(ctx context.Context, msgs []part, j job) {
 			break
 		}
 		d.b.log.Info("group moved to a supergroup", "from", j.chat, "to", migrateTo)
+		// The move took the row along, unless the supergroup had its own
+		// delivery of this broadcast: then the old row stays, skipped, and
+		// the supergroup's own row is sent (or was) by its own job.
+		if _, err := d.b.db.DeliveryOf(sctx, j.bid, j.chat); err == nil {
+			out.State, out.Reason = store.DeliverySkipped, "chat migrated"
+			break
+		}
+		// A supergroup's id is below its group's, so the cursor has passed
+		// it: this job is the only one for the moved row.
 		j.chat = migrateTo
 		d.wait(j, time.Now())
 		return

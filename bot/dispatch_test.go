@@ -378,3 +378,24 @@ func TestDispatch_QuietHours(t *testing.T) {
 		t.Errorf("the sleeper got %d messages, want the announcement and the urgent reminder", n)
 	}
 }
+
+// TestDispatch_MigratedGroupWithItsOwnSubscription: a group became a
+// supergroup that had subscribed on its own; it gets the message once.
+func TestDispatch_MigratedGroupWithItsOwnSubscription(t *testing.T) {
+	srv, db := newOutbox(t)
+	const oldGroup, superGroup = -3001, -1003001
+	subscribeChats(t, db, "kp9-phu-tho-hoa", oldGroup, superGroup)
+	srv.MigrateChat(oldGroup, superGroup)
+	b, n := enqueue(t, db, "kp9-phu-tho-hoa", "Họp tổ dân phố", false)
+	if n != 2 {
+		t.Fatalf("addressed %d chats, want 2", n)
+	}
+	e := runBot(t, srv, db, bot.Config{PerChat: -1})
+	got := e.finished(t, b.ID)
+	if msgs := srv.Messages(superGroup); len(msgs) != 1 {
+		t.Errorf("the supergroup got %d messages, want 1", len(msgs))
+	}
+	if want := (store.DeliveryCounts{Sent: 1, Skipped: 1}); got.Counts != want {
+		t.Errorf("counts = %+v, want %+v", got.Counts, want)
+	}
+}

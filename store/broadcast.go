@@ -449,3 +449,17 @@ func (db *DB) PruneBroadcasts(ctx context.Context, before time.Time) (broadcasts
 	}
 	return broadcasts, deliveries, nil
 }
+
+// DeliveryOf returns one delivery, or ENOTFOUND.
+func (db *DB) DeliveryOf(ctx context.Context, broadcastID, chatID int64) (*Delivery, error) {
+	d := Delivery{BroadcastID: broadcastID, ChatID: chatID}
+	err := db.stmts.reads().QueryRowContext(ctx, `SELECT state, message_id, reason, attempts FROM deliveries
+		WHERE broadcast_id = ? AND chat_id = ?`, broadcastID, chatID).Scan(&d.State, &d.MessageID, &d.Reason, &d.Attempts)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, Errorf(ENOTFOUND, "no delivery of broadcast %d to chat %d", broadcastID, chatID)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read delivery of %d to %d: %w", broadcastID, chatID, err)
+	}
+	return &d, nil
+}
