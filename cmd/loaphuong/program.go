@@ -59,6 +59,8 @@ Usage:
                                    the printable QR poster of an area
   loaphuong backup [--force] FILE  a consistent copy of the database, safe while
                                    serve runs
+  loaphuong audit [--user ID] [--limit 50]
+                                   who did what: the latest entries of the audit log
   loaphuong prune [--older-than 180d]
                                    delete broadcasts finished long ago, with their
                                    delivery rows
@@ -111,6 +113,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		err = m.backup(ctx, rest)
 	case "prune":
 		err = m.prune(ctx, rest)
+	case "audit":
+		err = m.audit(ctx, rest)
 	case "stats":
 		err = m.stats(ctx, rest)
 	case "poster":

@@ -52,3 +52,28 @@ func TestPrune(t *testing.T) {
 		}
 	}
 }
+
+func TestAudit(t *testing.T) {
+	db, env := broadcastWorld(t)
+	if out, _, err := run(t, env, "audit"); err != nil || !strings.Contains(out, "empty") {
+		t.Fatalf("audit of nothing: %q %v", out, err)
+	}
+	enqueueCLI(t, db, "--area", "phu-tho-hoa", "--text", "Họp tổ dân phố")
+	if _, _, err := run(t, env, "officials", "grant", "--user", "42", "--area", "kp1-pth", "--name", "Chị Lan"); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := run(t, env, "audit")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 3 || !strings.Contains(lines[1], "grant") || !strings.Contains(lines[2], "broadcast") || !strings.Contains(lines[2], "phu-tho-hoa") {
+		t.Fatalf("audit =\n%s", out)
+	}
+	if out, _, _ := run(t, env, "audit", "--user", "42"); !strings.Contains(out, "empty") {
+		t.Errorf("audit --user 42 = %q: user 42 did nothing yet", out)
+	}
+	if _, _, err := run(t, env, "audit", "--limit", "0"); main.ExitCode(err) != 2 {
+		t.Errorf("--limit 0: %v", err)
+	}
+}
