@@ -53,10 +53,11 @@ func (p persona) name() string { return p.user.FirstName + " (" + p.role + ")" }
 // sandboxWait bounds how long one line waits for the bot.
 const sandboxWait = 30 * time.Second
 
-const sandboxHelp = `Type as in Telegram: /start, a ward's name (with or without accents), /mine, /help ...
+const sandboxHelp = `Type as in Telegram: /start, a ward's name (with or without accents), /mine, /events,
+/quiet, /help ...
   N              press button N of the bot's newest message with buttons
   /as official   become Tuấn, an official of Phường Phú Thọ Hòa: /broadcast, /history,
-                 /stats, /poster, /invite, /officials
+                 /campaigns, /stats, /poster, /invite, /officials
   /as resident   become Lan, a resident, again
   /sandbox       show this help
   /quit          leave (or Ctrl-D); the sandbox database is deleted unless --db was given
