@@ -42,12 +42,9 @@ func (d *docInfo) appendTo(b []byte) []byte {
 
 // sendDocument posts an uploaded file as a document, with an optional caption.
 func (s *Server) sendDocument(c *call) answer {
-	caption, ents, desc := formatText(c.p.Get("caption"), c.p.Get("parse_mode"))
-	switch {
-	case desc != "":
+	caption, ents, desc := readCaption(c)
+	if desc != "" {
 		return failure(http.StatusBadRequest, desc)
-	case utf16Len(caption) > maxCaptionUnits:
-		return failure(http.StatusBadRequest, descCaptionTooLong)
 	}
 	kb, desc := parseKeyboard(c.p.Get("reply_markup"))
 	if desc != "" {

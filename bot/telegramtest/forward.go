@@ -64,12 +64,9 @@ func (s *Server) copyMessage(c *call) answer {
 	}
 	m := &storedMsg{sent: time.Now(), parseMode: src.parseMode, raw: src.raw, text: src.text, ents: src.ents, photo: src.photo, kb: kb}
 	if _, set := c.p["caption"]; set && src.photo != nil {
-		caption, ents, desc := formatText(c.p.Get("caption"), c.p.Get("parse_mode"))
-		switch {
-		case desc != "":
+		caption, ents, desc := readCaption(c)
+		if desc != "" {
 			return failure(http.StatusBadRequest, desc)
-		case utf16Len(caption) > maxCaptionUnits:
-			return failure(http.StatusBadRequest, descCaptionTooLong)
 		}
 		m.raw, m.text, m.ents, m.parseMode = c.p.Get("caption"), caption, ents, internParseMode(c.p.Get("parse_mode"))
 	}

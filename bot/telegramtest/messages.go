@@ -87,12 +87,9 @@ func (s *Server) editMessageText(c *call) answer {
 
 // editMessageCaption replaces a photo's caption and keyboard.
 func (s *Server) editMessageCaption(c *call) answer {
-	text, ents, desc := formatText(c.p.Get("caption"), c.p.Get("parse_mode"))
-	switch {
-	case desc != "":
+	text, ents, desc := readCaption(c)
+	if desc != "" {
 		return failure(http.StatusBadRequest, desc)
-	case utf16Len(text) > maxCaptionUnits:
-		return failure(http.StatusBadRequest, descCaptionTooLong)
 	}
 	kb, desc := parseKeyboard(c.p.Get("reply_markup"))
 	if desc != "" {

@@ -26,14 +26,21 @@ const (
 	thumbPhotoSide = 90
 )
 
+// readCaption reads the caption parameter as Telegram does, with the reason it
+// is refused ("" when it is fine): bad markup, or longer than a caption may be.
+func readCaption(c *call) (string, []entity, string) {
+	text, ents, desc := formatText(c.p.Get("caption"), c.p.Get("parse_mode"))
+	if desc == "" && utf16Len(text) > maxCaptionUnits {
+		desc = descCaptionTooLong
+	}
+	return text, ents, desc
+}
+
 // sendPhoto posts a photo: an uploaded file, an HTTP URL, or a file_id seen before.
 func (s *Server) sendPhoto(c *call) answer {
-	caption, ents, desc := formatText(c.p.Get("caption"), c.p.Get("parse_mode"))
-	switch {
-	case desc != "":
+	caption, ents, desc := readCaption(c)
+	if desc != "" {
 		return failure(http.StatusBadRequest, desc)
-	case utf16Len(caption) > maxCaptionUnits:
-		return failure(http.StatusBadRequest, descCaptionTooLong)
 	}
 	kb, desc := parseKeyboard(c.p.Get("reply_markup"))
 	if desc != "" {
