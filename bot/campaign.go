@@ -172,15 +172,7 @@ func (b *Bot) pressCampaign(ctx context.Context, u update, action string, args [
 	if d == nil || d.ChatID != u.ChatID || d.MessageID != u.MessageID {
 		return txtCpDraftGone, false, nil
 	}
-	view := func(text string, kb *tgbotapi.InlineKeyboardMarkup, err error) error {
-		if err != nil {
-			return err
-		}
-		if err := b.db.SaveCampaignDraft(ctx, *d); err != nil {
-			return err
-		}
-		return b.edit(ctx, u.ChatID, u.MessageID, text, kb)
-	}
+	view := b.viewIn(ctx, u, func() error { return b.db.SaveCampaignDraft(ctx, *d) })
 	switch action {
 	case cbCpCancel:
 		if err := b.db.DeleteCampaignDraft(ctx, u.UserID); err != nil {

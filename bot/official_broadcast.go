@@ -157,15 +157,7 @@ func (b *Bot) pressBroadcast(ctx context.Context, u update, action string, args 
 	if d == nil || d.ChatID != u.ChatID || d.MessageID != u.MessageID {
 		return txtDraftGone, false, nil
 	}
-	view := func(text string, kb *tgbotapi.InlineKeyboardMarkup, err error) error {
-		if err != nil {
-			return err
-		}
-		if err := b.db.SaveDraft(ctx, *d); err != nil {
-			return err
-		}
-		return b.edit(ctx, u.ChatID, u.MessageID, text, kb)
-	}
+	view := b.viewIn(ctx, u, func() error { return b.db.SaveDraft(ctx, *d) })
 	switch action {
 	case cbBcCancel:
 		if err := b.db.DeleteDraft(ctx, u.UserID); err != nil {

@@ -120,3 +120,24 @@ func (b *Bot) deliver(ctx context.Context, chatID int64, f func(chatID int64) er
 		}
 	}
 }
+
+// viewFn shows a view (text and buttons, or the error making it) in place of
+// the message a button belongs to.
+type viewFn func(text string, kb *tgbotapi.InlineKeyboardMarkup, err error) error
+
+// viewIn returns the viewFn for the message of a button press. save, when
+// set, runs first: it stores the draft the view belongs to, so what is shown
+// is never ahead of what is kept.
+func (b *Bot) viewIn(ctx context.Context, u update, save func() error) viewFn {
+	return func(text string, kb *tgbotapi.InlineKeyboardMarkup, err error) error {
+		if err != nil {
+			return err
+		}
+		if save != nil {
+			if err := save(); err != nil {
+				return err
+			}
+		}
+		return b.edit(ctx, u.ChatID, u.MessageID, text, kb)
+	}
+}

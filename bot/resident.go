@@ -263,12 +263,7 @@ func (b *Bot) topicsView(ctx context.Context, chatID, areaID int64) (string, *tg
 
 // press carries out a button press and returns the notice to show.
 func (b *Bot) press(ctx context.Context, u update) (string, error) {
-	view := func(text string, kb *tgbotapi.InlineKeyboardMarkup, err error) error {
-		if err != nil {
-			return err
-		}
-		return b.edit(ctx, u.ChatID, u.MessageID, text, kb)
-	}
+	view := b.viewIn(ctx, u, nil)
 	action, _, _ := parseData(u.Data, 0)
 	switch action {
 	case cbMore:

@@ -416,16 +416,10 @@ func (b *Bot) pressSources(ctx context.Context, u update, action string, args []
 		return txtSrcDraftGone, false, nil
 	}
 	sd := readSourceDraft(d)
-	view := func(text string, kb *tgbotapi.InlineKeyboardMarkup, err error) error {
-		if err != nil {
-			return err
-		}
+	view := b.viewIn(ctx, u, func() error {
 		keep(d, sd)
-		if err := b.db.SaveDraft(ctx, *d); err != nil {
-			return err
-		}
-		return b.edit(ctx, u.ChatID, u.MessageID, text, kb)
-	}
+		return b.db.SaveDraft(ctx, *d)
+	})
 	if action == cbSrcCancel {
 		if err := b.db.DeleteDraft(ctx, u.UserID); err != nil {
 			return "", false, err
