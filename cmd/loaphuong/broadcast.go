@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -154,13 +153,6 @@ func (m *Main) readText() (string, error) {
 		return "", usagef("broadcast: the text on standard input is longer than %d bytes", maxInputText)
 	}
 	return string(data), nil
-}
-
-// flagGiven says whether a flag was set on the command line.
-func flagGiven(fs *flag.FlagSet, name string) bool {
-	given := false
-	fs.Visit(func(f *flag.Flag) { given = given || f.Name == name })
-	return given
 }
 
 // topics names the topics on the command line: English first, then

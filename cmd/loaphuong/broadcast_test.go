@@ -338,6 +338,7 @@ func TestServeBadFlags(t *testing.T) {
 		{"bad LOAPHUONG_PAID_BROADCAST", map[string]string{"LOAPHUONG_PAID_BROADCAST": "maybe"}, nil, "LOAPHUONG_PAID_BROADCAST"},
 		{"bad --quiet-hours", nil, []string{"--quiet-hours", "22h-6h"}, "--quiet-hours"},
 		{"bad LOAPHUONG_QUIET_HOURS", map[string]string{"LOAPHUONG_QUIET_HOURS": "night"}, nil, "LOAPHUONG_QUIET_HOURS"},
+		{"bad LOAPHUONG_ALLOW_PRIVATE_SOURCES", map[string]string{"LOAPHUONG_ALLOW_PRIVATE_SOURCES": "maybe"}, nil, "LOAPHUONG_ALLOW_PRIVATE_SOURCES"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			env := map[string]string{"TELEGRAM_BOT_TOKEN": token, "TELEGRAM_API_URL": "http://127.0.0.1:1", "LOAPHUONG_DB": db}

@@ -202,3 +202,26 @@ func ExitCode(err error) int {
 		return 1
 	}
 }
+
+// flagGiven says whether a flag was set on the command line.
+func flagGiven(fs *flag.FlagSet, name string) bool {
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == name })
+	return given
+}
+
+// fromEnv sets each flag not given on the command line from its environment
+// variable ({flag, variable} pairs), parsed as the flag parses its own
+// value, so a bad variable is as clear a usage error as a bad flag.
+func (m *Main) fromEnv(cmd string, fs *flag.FlagSet, pairs ...[2]string) error {
+	for _, p := range pairs {
+		v := m.env(p[1], "")
+		if v == "" || flagGiven(fs, p[0]) {
+			continue
+		}
+		if err := fs.Set(p[0], v); err != nil {
+			return usagef("%s: %s=%q: %v", cmd, p[1], v, err)
+		}
+	}
+	return nil
+}

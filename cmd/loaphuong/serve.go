@@ -6,7 +6,6 @@ import (
 	"math"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -40,12 +39,8 @@ func (m *Main) serveFlags(args []string) (*serveOptions, error) {
 	token := fs.String("token", "", "Telegram bot token from @BotFather (TELEGRAM_BOT_TOKEN; prefer the variable: flags show in ps)")
 	apiURL := fs.String("api-url", m.env("TELEGRAM_API_URL", "https://api.telegram.org"), "Telegram Bot API base URL (TELEGRAM_API_URL)")
 	adminList := fs.String("admins", m.env("LOAPHUONG_ADMINS", ""), "comma-separated Telegram user ids with every right (LOAPHUONG_ADMINS)")
-	rateEnv := m.env("LOAPHUONG_RATE", "30")
-	rateDef, rateEnvErr := strconv.ParseFloat(rateEnv, 64)
-	rate := fs.Float64("rate", rateDef, "broadcast messages per second, overall (LOAPHUONG_RATE)")
-	paidEnv := m.env("LOAPHUONG_PAID_BROADCAST", "false")
-	paidDef, paidEnvErr := strconv.ParseBool(paidEnv)
-	paid := fs.Bool("paid-broadcast", paidDef, "Telegram's paid broadcasts: 1000 messages per second, paid in Stars (LOAPHUONG_PAID_BROADCAST)")
+	rate := fs.Float64("rate", 30, "broadcast messages per second, overall (LOAPHUONG_RATE)")
+	paid := fs.Bool("paid-broadcast", false, "Telegram's paid broadcasts: 1000 messages per second, paid in Stars (LOAPHUONG_PAID_BROADCAST)")
 	quiet := fs.String("quiet-hours", m.env("LOAPHUONG_QUIET_HOURS", store.DefaultQuietHours),
 		"when non-urgent reminders and news wait for morning, HH:MM-HH:MM in Asia/Ho_Chi_Minh, or off; a chat's own setting wins (LOAPHUONG_QUIET_HOURS)")
 	listen := fs.String("listen", m.env("LOAPHUONG_LISTEN", ""), "address to serve /healthz, /metrics and the webhook on, such as 127.0.0.1:8080; none: no HTTP at all (LOAPHUONG_LISTEN)")
@@ -54,17 +49,16 @@ func (m *Main) serveFlags(args []string) (*serveOptions, error) {
 	hookSecret := fs.String("webhook-secret", "", "the webhook's secret token, A-Z a-z 0-9 _ - (LOAPHUONG_WEBHOOK_SECRET; default: generated once and kept in the database)")
 	logFormat := m.logFlag(fs)
 	private := m.privateSourcesFlag(fs)
-	catchUpEnv := m.env("LOAPHUONG_CATCH_UP", scheduler.DefaultCatchUp.String())
-	catchUpDef, catchUpEnvErr := time.ParseDuration(catchUpEnv)
-	catchUp := fs.Duration("catch-up", catchUpDef, "how late a reminder missed while the bot was down may still go out; older ones are skipped and logged (LOAPHUONG_CATCH_UP)")
+	catchUp := fs.Duration("catch-up", scheduler.DefaultCatchUp, "how late a reminder missed while the bot was down may still go out; older ones are skipped and logged (LOAPHUONG_CATCH_UP)")
 	if err := parse(fs, args); err != nil {
 		return nil, err
 	}
 	if fs.NArg() > 0 {
 		return nil, usagef("serve: unexpected argument %q", fs.Arg(0))
 	}
-	if catchUpEnvErr != nil && !flagGiven(fs, "catch-up") {
-		return nil, usagef("serve: LOAPHUONG_CATCH_UP=%q: want a duration such as 2h or 30m", catchUpEnv)
+	if err := m.fromEnv("serve", fs, [2]string{"rate", "LOAPHUONG_RATE"},
+		[2]string{"paid-broadcast", "LOAPHUONG_PAID_BROADCAST"}, [2]string{"catch-up", "LOAPHUONG_CATCH_UP"}, privateSourcesEnv); err != nil {
+		return nil, err
 	}
 	if *catchUp <= 0 {
 		return nil, usagef("serve: --catch-up %v: want a duration above 0, such as 2h or 30m", *catchUp)
@@ -76,14 +70,8 @@ func (m *Main) serveFlags(args []string) (*serveOptions, error) {
 	if err != nil {
 		return nil, usagef("serve: --admins (LOAPHUONG_ADMINS): %v", err)
 	}
-	if rateEnvErr != nil && !flagGiven(fs, "rate") {
-		return nil, usagef("serve: LOAPHUONG_RATE=%q: want a number of messages per second", rateEnv)
-	}
 	if !(*rate > 0) || math.IsInf(*rate, 0) {
 		return nil, usagef("serve: --rate %v: want a number of messages per second above 0", *rate)
-	}
-	if paidEnvErr != nil && !flagGiven(fs, "paid-broadcast") {
-		return nil, usagef("serve: LOAPHUONG_PAID_BROADCAST=%q: want true or false", paidEnv)
 	}
 	if !slices.Contains(logFormats, *logFormat) {
 		return nil, usagef("serve: --log-format (LOAPHUONG_LOG_FORMAT) %q: want text or json", *logFormat)

@@ -56,6 +56,9 @@ func (m *Main) sourcesAdd(ctx context.Context, args []string) error {
 	if fs.NArg() > 0 {
 		return usagef("sources add: unexpected argument %q", fs.Arg(0))
 	}
+	if err := m.fromEnv("sources add", fs, privateSourcesEnv); err != nil {
+		return err
+	}
 	u, err := store.CheckSourceURL(*rawURL)
 	if err != nil {
 		return usagef("sources add: --url: %s", store.ErrorMessage(err))
@@ -253,6 +256,9 @@ func (m *Main) sourcesPoll(ctx context.Context, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	if err := m.fromEnv("sources poll", fs, privateSourcesEnv); err != nil {
+		return err
+	}
 	var ids []int64
 	for _, a := range fs.Args() {
 		id, err := strconv.ParseInt(a, 10, 64)
@@ -333,9 +339,11 @@ func pollLine(ctx context.Context, db *store.DB, o feed.Outcome) string {
 // privateSourcesFlag adds --allow-private-sources: sources on loopback,
 // private and link-local addresses (a ward's intranet) are refused unless
 // it is set, so that a URL an official types cannot reach this machine's
-// network. A bad LOAPHUONG_ALLOW_PRIVATE_SOURCES counts as unset.
+// network. Its variable is read by fromEnv with privateSourcesEnv.
 func (m *Main) privateSourcesFlag(fs *flag.FlagSet) *bool {
-	def, _ := strconv.ParseBool(m.env("LOAPHUONG_ALLOW_PRIVATE_SOURCES", "false"))
-	return fs.Bool("allow-private-sources", def,
+	return fs.Bool("allow-private-sources", false,
 		"also read sources on loopback, private and link-local addresses, such as a ward's intranet (LOAPHUONG_ALLOW_PRIVATE_SOURCES)")
 }
+
+// privateSourcesEnv pairs --allow-private-sources with its variable, for fromEnv.
+var privateSourcesEnv = [2]string{"allow-private-sources", "LOAPHUONG_ALLOW_PRIVATE_SOURCES"}
